@@ -1,0 +1,165 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+/// One executable per service; each is a thin `main` over its routes, consumers and SQL.
+func service(_ product: String, folder: String, extra: [Target.Dependency] = []) -> Target {
+    .executableTarget(
+        name: product,
+        dependencies: [
+            "PalisadeService", "PalisadeStore", "PalisadeKafka", "PalisadeAuth", "PalisadeEvents",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ] + extra,
+        path: "Services/\(folder)",
+        swiftSettings: swiftSettings
+    )
+}
+
+let package = Package(
+    name: "palisade",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "palisade-gateway", targets: ["palisade-gateway"]),
+        .executable(name: "palisade-ingest", targets: ["palisade-ingest"]),
+        .executable(name: "palisade-policy", targets: ["palisade-policy"]),
+        .executable(name: "palisade-watcher", targets: ["palisade-watcher"]),
+        .executable(name: "palisade-incidents", targets: ["palisade-incidents"]),
+        .executable(name: "palisade-alerts", targets: ["palisade-alerts"]),
+        .executable(name: "palisade-siem", targets: ["palisade-siem"]),
+        .executable(name: "palisade", targets: ["palisade"]),
+        .executable(name: "palisade-bench-events", targets: ["palisade-bench-events"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CRdKafka",
+            path: "Shared/CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "PalisadeKafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/PalisadeKafka",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PalisadeAuth",
+            dependencies: [
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Shared/PalisadeAuth",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PalisadeStore",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/PalisadeStore",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PalisadeEvents",
+            dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Shared/PalisadeEvents",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PalisadeService",
+            dependencies: [
+                "PalisadeAuth", "PalisadeStore", "PalisadeKafka",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Shared/PalisadeService",
+            swiftSettings: swiftSettings
+        ),
+        service("palisade-gateway", folder: "Gateway",
+                extra: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        service("palisade-ingest", folder: "Ingest"),
+        service("palisade-policy", folder: "Policy"),
+        service("palisade-watcher", folder: "Watcher"),
+        service("palisade-incidents", folder: "Incidents"),
+        service("palisade-alerts", folder: "Alerts"),
+        service("palisade-siem", folder: "SIEM"),
+        .executableTarget(
+            name: "palisade",
+            dependencies: [
+                "PalisadeKafka", "PalisadeAuth", "PalisadeService", "PalisadeStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tools/Palisade",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "palisade-bench-events",
+            dependencies: [
+                "PalisadeAuth",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/EventsThroughput",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PalisadeUnitTests",
+            dependencies: [
+                "PalisadeKafka", "PalisadeAuth", "PalisadeStore", "PalisadeEvents", "PalisadeService",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/PalisadeUnitTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PalisadeIntegrationTests",
+            dependencies: [
+                "PalisadeKafka", "PalisadeAuth", "PalisadeStore", "PalisadeEvents",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/PalisadeIntegrationTests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

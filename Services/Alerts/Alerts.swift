@@ -1,0 +1,16 @@
+import PalisadeKafka
+import PalisadeService
+
+/// palisade-alerts: subscribed to its topics; its behaviour arrives with its issue.
+@main
+enum Alerts: ServiceDefinition {
+    static let descriptor = ServiceCatalog.alerts
+
+    static func serve(on host: ServiceHost) async throws {
+        let router = host.makeRouter()
+        let inbox = try host.consumer(group: "inbox", topics: descriptor.consumes) { batch in
+            host.logger.debug("records received", metadata: ["count": "\(batch.count)"])
+        }
+        try await host.run(router: router, services: [inbox])
+    }
+}

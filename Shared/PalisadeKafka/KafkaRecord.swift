@@ -1,0 +1,73 @@
+/// A header on a Kafka record; values are bytes, Palisade's are UTF-8 text.
+public struct KafkaHeader: Sendable, Equatable {
+    public var name: String
+    public var value: [UInt8]
+
+    public init(name: String, value: [UInt8]) {
+        self.name = name
+        self.value = value
+    }
+
+    public init(name: String, text: String) {
+        self.init(name: name, value: Array(text.utf8))
+    }
+}
+
+/// The header names Palisade threads through Kafka.
+public enum KafkaHeaderName {
+    public static let requestID = "request-id"
+    public static let traceparent = "traceparent"
+    public static let contentType = "content-type"
+    public static let tenantID = "tenant-id"
+    public static let error = "error"
+}
+
+extension [KafkaHeader] {
+    /// The first header with `name`, decoded as UTF-8.
+    public func text(_ name: String) -> String? {
+        first(where: { $0.name == name }).map { String(decoding: $0.value, as: UTF8.self) }
+    }
+}
+
+/// A record to produce.
+public struct KafkaRecord: Sendable {
+    public var topic: String
+    public var key: [UInt8]
+    public var value: [UInt8]
+    public var headers: [KafkaHeader]
+
+    public init(topic: String, key: [UInt8], value: [UInt8], headers: [KafkaHeader] = []) {
+        self.topic = topic
+        self.key = key
+        self.value = value
+        self.headers = headers
+    }
+}
+
+/// Where the broker stored a record.
+public struct DeliveryReport: Sendable, Equatable {
+    public var topic: String
+    public var partition: Int32
+    public var offset: Int64
+}
+
+/// A consumed record.
+public struct KafkaMessage: Sendable {
+    public var topic: String
+    public var partition: Int32
+    public var offset: Int64
+    public var key: [UInt8]
+    public var value: [UInt8]
+    public var headers: [KafkaHeader]
+
+    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8], value: [UInt8], headers: [KafkaHeader]) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.key = key
+        self.value = value
+        self.headers = headers
+    }
+
+    public var keyText: String { String(decoding: key, as: UTF8.self) }
+}

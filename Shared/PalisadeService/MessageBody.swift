@@ -1,0 +1,39 @@
+import Foundation
+import Hummingbird
+
+/// Reads a request body with an explicit size limit and an accepted media type.
+public enum MessageBody {
+    /// The whole body, or 413 past `limit` bytes.
+    public static func collect(_ request: Request, limit: Int) async throws -> Data {
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw Problem.contentTooLarge(limit: limit)
+        }
+        var request = request
+        do {
+            let buffer = try await request.collectBody(upTo: limit)
+            return Data(buffer: buffer)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw Problem.contentTooLarge(limit: limit)
+        }
+    }
+
+    /// The media type (lower-cased, parameters stripped), or 415 when it is not one of `accepted`.
+    public static func requireMediaType(_ request: Request, accepted: [String]) throws -> String {
+        let received = request.headers[.contentType]
+        let media = received?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard let media, accepted.contains(media) else {
+            throw Problem.unsupportedMediaType(received, accepted: accepted)
+        }
+        return media
+    }
+
+    /// A JSON response body.
+    public static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

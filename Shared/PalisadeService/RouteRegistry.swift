@@ -1,0 +1,45 @@
+import Hummingbird
+import Synchronization
+
+/// The paths a service serves and their methods, so an unknown method on a known path
+/// answers 405 with `Allow` rather than 404 (Hummingbird's router does not tell them apart).
+public final class RouteRegistry: Sendable {
+    private let routes = Mutex<[(method: HTTPRequest.Method, segments: [Substring])]>([])
+
+    public init() {}
+
+    public func record(_ method: HTTPRequest.Method, _ path: String) {
+        let segments = path.split(separator: "/")
+        routes.withLock { $0.append((method, segments)) }
+    }
+
+    /// Methods registered for a pattern that matches `path`.
+    public func methods(matching path: String) -> [HTTPRequest.Method] {
+        let segments = path.split(separator: "/")
+        return routes.withLock { routes in
+            routes.filter { Self.matches($0.segments, segments) }.map(\.method)
+        }
+    }
+
+    static func matches(_ pattern: [Substring], _ path: [Substring]) -> Bool {
+        guard pattern.count == path.count || pattern.last == "**" else { return false }
+        for (expected, actual) in zip(pattern, path) {
+            if expected == "**" { return true }
+            if expected == "*" || expected.hasPrefix(":") || (expected.hasPrefix("{") && expected.hasSuffix("}")) { continue }
+            if expected != actual { return false }
+        }
+        return pattern.count == path.count
+    }
+}
+
+extension Router where Context == PalisadeRequestContext {
+    /// Registers a route and records it for 405 detection.
+    @discardableResult
+    public func route(
+        _ method: HTTPRequest.Method, _ path: String, registry: RouteRegistry,
+        use handler: @escaping @Sendable (Request, Context) async throws -> Response
+    ) -> Self {
+        registry.record(method, path)
+        return on(RouterPath(path), method: method, use: handler)
+    }
+}

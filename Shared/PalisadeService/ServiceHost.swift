@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import Logging
+import PalisadeAuth
+import PalisadeKafka
+import PalisadeStore
+import Prometheus
+import ServiceLifecycle
+
+/// What every service is handed: its settings, logger, metrics, database pool, producer and
+/// token verifier, plus a router already carrying the shared middleware and endpoints.
+public struct ServiceHost: Sendable {
+    public let settings: ServiceSettings
+    public let logger: Logger
+    public let metrics: PrometheusCollectorRegistry
+    public let database: Database
+    public let producer: KafkaProducer
+    public let verifier: PlatformTokenVerifier
+    public let routes: RouteRegistry
+
+    public var descriptor: ServiceDescriptor { settings.descriptor }
+
+    public init(settings: ServiceSettings) async throws {
+        self.settings = settings
+        metrics = Observability.bootstrap(service: settings.descriptor.name, level: settings.logLevel, format: settings.logFormat)
+        logger = Logger(label: settings.descriptor.executable)
+        database = Database(configuration: settings.database(role: .runtime), logger: logger)
+        producer = try KafkaProducer(configuration: try settings.kafka(), logger: logger)
+        verifier = await PlatformTokenVerifier(verifyingKeys: try settings.verifyingKeys())
+        routes = RouteRegistry()
+    }
+
+    /// A router with request ids, RFC 7807 errors, metrics, platform-token auth on `/v1/`,
+    /// and `/healthz`, `/readyz`, `/metrics`.
+    public func makeRouter() -> Router<PalisadeRequestContext> {
+        let router = Router(context: PalisadeRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: ProblemMiddleware(registry: routes))
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: PlatformAuthMiddleware(verifier: verifier, pathPrefix: "/v1/"))
+        HealthRoutes(database: database, producer: producer, metrics: metrics).register(on: router, registry: routes)
+        return router
+    }
+
+    /// A consumer-group member for `topics`, running `handler` on each batch (see
+    /// `ConsumerService` for the commit and retry rules).
+    public func consumer(
+        group: String, topics: [Topic], maxBatch: Int = 500,
+        handler: @escaping ConsumerService.Handler
+    ) throws -> ConsumerService {
+        var configuration = try settings.kafka()
+        configuration.clientID = "\(descriptor.executable)-\(group)"
+        let consumer = try KafkaConsumer(
+            configuration: configuration, groupID: "palisade-\(descriptor.name)-\(group)",
+            topics: topics.map(\.name), logger: logger
+        )
+        return ConsumerService(name: group, consumer: consumer, deadLetters: producer, maxBatch: maxBatch, logger: logger, handler: handler)
+    }
+
+    /// Serves HTTP until SIGTERM/SIGINT, then shuts down in reverse order: stop accepting and
+    /// drain requests, stop consumers (offsets committed), flush the producer, close the pool.
+    public func run(router: Router<PalisadeRequestContext>, services: [any Service] = []) async throws {
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: descriptor.executable),
+            services: [database, producer] + services,
+            logger: logger
+        )
+        logger.info("starting", metadata: ["port": "\(settings.port)"])
+        try await app.runService()
+        logger.info("stopped")
+    }
+}

@@ -1,0 +1,191 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import PalisadeAuth
+import PalisadeStore
+import PostgresNIO
+import Testing
+
+/// What scripts/test prepared: a migrated Postgres, the dev broker, keys and role passwords.
+struct TestEnvironment: Sendable {
+    let values: [String: String]
+
+    static func load() throws -> TestEnvironment {
+        guard let path = ProcessInfo.processInfo.environment["PALISADE_TEST_ENV"] else {
+            throw TestSetupError("PALISADE_TEST_ENV is not set: run the suite through scripts/test")
+        }
+        var values: [String: String] = [:]
+        for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            values[String(line[..<equals])] = String(line[line.index(after: equals)...])
+        }
+        return TestEnvironment(values: values)
+    }
+
+    subscript(_ key: String) -> String { values[key] ?? "" }
+
+    /// The environment of one service process: its runtime role only.
+    func serviceEnvironment(_ service: String, port: Int, extra: [String: String] = [:]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        for key in ["PALISADE_DB_PORT", "PALISADE_KAFKA_BROKERS_FILE", "PALISADE_PLATFORM_PUBLIC_KEYS_FILE", "PALISADE_MIGRATIONS_DIR"] {
+            environment[key] = self[key]
+        }
+        environment["PALISADE_DB_HOST"] = "127.0.0.1"
+        environment["PALISADE_DB_USER"] = "palisade_\(service)_app"
+        environment["PALISADE_DB_PASSWORD"] = self["PALISADE_DB_PASSWORD_\(service.uppercased())"]
+        environment["PALISADE_HTTP_PORT"] = "\(port)"
+        environment.merge(extra) { _, new in new }
+        return environment
+    }
+
+    func signingKey() throws -> PlatformSigningKey {
+        try PlatformSigningKey(encoded: String(contentsOfFile: self["PALISADE_PLATFORM_SIGNING_KEY_FILE"], encoding: .utf8))
+    }
+
+    func token(tenant: UUID, capabilities: [String] = ["events:write", "events:read"], issuedAt: Date = Date()) async throws -> String {
+        let claims = PlatformClaims(subject: "user:test", tenantID: tenant, roles: ["admin"], capabilities: capabilities, issuedAt: issuedAt)
+        return try await PlatformTokenIssuer(signingKey: try signingKey()).mint(claims)
+    }
+}
+
+struct TestSetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Each test stack gets ports of its own, so a stack still shutting down never collides.
+enum TestPorts {
+    private static let next = Atomic<Int>(18300)
+    static func pair() -> (gateway: Int, ingest: Int) {
+        let base = next.add(2, ordering: .relaxed).newValue
+        return (base, base + 1)
+    }
+}
+
+/// A service binary run as a child process, as in production.
+final class ServiceProcess: @unchecked Sendable {
+    // @unchecked Sendable: `process` is only started in init and signalled/awaited afterwards;
+    // Foundation's Process is safe for that use across threads.
+    let service: String
+    let port: Int
+    private let process: Process
+
+    init(_ service: String, port: Int, environment: TestEnvironment, extra: [String: String] = [:]) throws {
+        self.service = service
+        self.port = port
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(environment["PALISADE_TEST_BIN"])/palisade-\(service)")
+        process.arguments = ["serve"]
+        process.environment = environment.serviceEnvironment(service, port: port, extra: extra)
+        let logPath = "\(environment["PALISADE_TEST_STATE"])/logs/test-\(service)-\(port).log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Polls `/readyz` until it answers 200 or the deadline passes.
+    func waitUntilReady(timeout: Duration = .seconds(60)) async throws {
+        try await poll(timeout: timeout, what: "\(service) ready") {
+            guard process.isRunning else { throw TestSetupError("\(service) exited with \(process.terminationStatus)") }
+            let response = try? await HTTP.send(.GET, baseURL + "/readyz")
+            return response?.status == 200
+        }
+    }
+
+    /// SIGTERM, then wait for the process to exit on its own.
+    func terminate() async throws -> Int32 {
+        process.terminate()
+        try await poll(timeout: .seconds(60), what: "\(service) exit") { !process.isRunning }
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+}
+
+/// Repeats `check` until it returns true; fails at the deadline. Polling, never sleeping blind.
+func poll(timeout: Duration, what: String, _ check: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await check() { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    throw TestSetupError("timed out waiting for \(what)")
+}
+
+/// A small HTTP client over AsyncHTTPClient.
+enum HTTP {
+    struct Answer {
+        var status: Int
+        var headers: [String: String]
+        var body: Data
+
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    static func send(
+        _ method: NIOHTTP1.HTTPMethod, _ url: String, token: String? = nil,
+        contentType: String? = nil, body: Data? = nil, headers: [String: String] = [:]
+    ) async throws -> Answer {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        var fields: [String: String] = [:]
+        for header in response.headers { fields[header.name.lowercased()] = header.value }
+        return Answer(status: Int(response.status.code), headers: fields, body: Data(buffer: bytes))
+    }
+}
+
+/// Seed 001's runtime event with a chosen id.
+func runtimeEvent(_ id: String, route: String = "prod-chat") -> [String: Any] {
+    [
+        "event_id": id, "route_id": route, "type": "runtime.request.completed", "timestamp": "2024-03-15T14:30:00Z",
+        "payload": [
+            "latency_ms": 1250, "tokens": ["input": 512, "output": 256], "cost": 0.0214,
+            "model": "claude-3-opus", "provider": "anthropic",
+        ] as [String: Any],
+    ]
+}
+
+func jsonBody(_ events: [[String: Any]]) throws -> Data {
+    try JSONSerialization.data(withJSONObject: events)
+}
+
+/// A direct SQL session as a service's runtime role, bypassing the application.
+struct RuntimeRoleSession {
+    let environment: TestEnvironment
+    let service: String
+
+    func run<Result: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
+        let configuration = PostgresClient.Configuration(
+            host: "127.0.0.1", port: Int(environment["PALISADE_DB_PORT"]) ?? 5432,
+            username: "palisade_\(service)_app",
+            password: environment["PALISADE_DB_PASSWORD_\(service.uppercased())"],
+            database: "palisade", tls: .disable
+        )
+        let client = PostgresClient(configuration: configuration, backgroundLogger: Logger(label: "test.sql"))
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `palisade` admin CLI.
+@main
+struct Palisade: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "palisade",
+        abstract: "Administer a Palisade installation.",
+        subcommands: [DevBrokerCommand.self, KeysCommand.self, TokenCommand.self, DatabaseCommand.self, TenantCommand.self]
+    )
+}
