@@ -13,7 +13,8 @@ ensure_packages() {
   local wanted=(postgresql-15 postgresql-client-15 librdkafka-dev pkg-config curl ca-certificates)
   local missing=()
   for package in "${wanted[@]}"; do
-    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    # Removed-but-configured packages ("rc") still answer `dpkg -s`; ask for installed ones.
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
   done
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"

@@ -45,7 +45,9 @@ extension ServiceDefinition {
             service: descriptor.name, schema: descriptor.schema, migrations: migrations,
             runtimeRole: settings.database(role: .runtime).username
         )
-        let database = Database(configuration: settings.database(role: .owner), logger: logger)
+        var poolLogger = logger
+        poolLogger.logLevel = .error
+        let database = Database(configuration: settings.database(role: .owner), logger: logger, backgroundLogger: poolLogger)
         let applied = try await withThrowingTaskGroup(of: [String]?.self) { group in
             group.addTask {
                 await database.client.run()

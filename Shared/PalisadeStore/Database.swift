@@ -7,7 +7,9 @@ public final class Database: Service, Sendable {
     public let client: PostgresClient
     private let logger: Logger
 
-    public init(configuration: DatabaseConfiguration, logger: Logger) {
+    /// `backgroundLogger` receives the pool's own messages; one-shot commands quieten it, since
+    /// the pool warns when the first lease races its `run()` starting.
+    public init(configuration: DatabaseConfiguration, logger: Logger, backgroundLogger: Logger? = nil) {
         var config = PostgresClient.Configuration(
             host: configuration.host,
             port: configuration.port,
@@ -18,7 +20,7 @@ public final class Database: Service, Sendable {
         )
         config.options.maximumConnections = configuration.maximumConnections
         config.options.connectTimeout = .seconds(5)
-        self.client = PostgresClient(configuration: config, backgroundLogger: logger)
+        self.client = PostgresClient(configuration: config, backgroundLogger: backgroundLogger ?? logger)
         self.logger = logger
     }
 

@@ -46,15 +46,7 @@ import Testing
 
     /// Every stored id of the tenant, following `next_cursor` to the end.
     func allStoredIDs(token: String) async throws -> [String] {
-        var ids: [String] = []
-        var cursor: String?
-        repeat {
-            let query = "limit=1000" + (cursor.map { "&cursor=\($0)" } ?? "")
-            let answer = try await HTTP.send(.GET, gateway.baseURL + "/v1/events?\(query)", token: token)
-            ids += (answer.json["events"] as? [[String: Any]] ?? []).compactMap { $0["event_id"] as? String }
-            cursor = answer.json["next_cursor"] as? String
-        } while cursor != nil
-        return ids
+        try await listAll(token: token, from: gateway.baseURL)
     }
 
     /// Records of one tenant share a partition, so once a sentinel posted last is stored,

@@ -39,7 +39,9 @@ struct DatabaseCommand: AsyncParsableCommand {
             admin.username = environment["PALISADE_DB_ADMIN_USER"] ?? "postgres"
             admin.password = environment["PALISADE_DB_ADMIN_PASSWORD"]
             let logger = Logger(label: "palisade.db")
-            let database = Database(configuration: admin, logger: logger)
+            var poolLogger = logger
+            poolLogger.logLevel = .error
+            let database = Database(configuration: admin, logger: logger, backgroundLogger: poolLogger)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await database.client.run() }
                 defer { group.cancelAll() }
