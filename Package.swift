@@ -96,6 +96,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PalisadeRules",
+            dependencies: [
+                "PalisadeEvents",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Shared/PalisadeRules",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PalisadeService",
             dependencies: [
                 "PalisadeAuth", "PalisadeStore", "PalisadeKafka",
@@ -114,7 +123,7 @@ let package = Package(
         service("palisade-gateway", folder: "Gateway",
                 extra: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
         service("palisade-ingest", folder: "Ingest"),
-        service("palisade-policy", folder: "Policy"),
+        service("palisade-policy", folder: "Policy", extra: ["PalisadeRules"]),
         service("palisade-watcher", folder: "Watcher"),
         service("palisade-incidents", folder: "Incidents"),
         service("palisade-alerts", folder: "Alerts"),
@@ -143,7 +152,7 @@ let package = Package(
         .testTarget(
             name: "PalisadeUnitTests",
             dependencies: [
-                "PalisadeKafka", "PalisadeAuth", "PalisadeStore", "PalisadeEvents", "PalisadeService",
+                "PalisadeKafka", "PalisadeAuth", "PalisadeStore", "PalisadeEvents", "PalisadeService", "PalisadeRules",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/PalisadeUnitTests",

@@ -83,12 +83,7 @@ enum EventRecords {
         case .runtime: .runtime
         case .change: .change
         }
-        var headers = [
-            KafkaHeader(name: KafkaHeaderName.requestID, text: requestID),
-            KafkaHeader(name: KafkaHeaderName.tenantID, text: tenantID),
-            KafkaHeader(name: KafkaHeaderName.contentType, text: "application/x-protobuf"),
-        ]
-        if let traceparent { headers.append(KafkaHeader(name: KafkaHeaderName.traceparent, text: traceparent)) }
-        return KafkaRecord(topic: topic.name, key: Array(tenantID.utf8), value: try event.serialized(), headers: headers)
+        return KafkaRecord(topic: topic, tenantID: tenantID, protobuf: try event.serialized(),
+                           trace: RecordTrace(requestID: requestID, traceparent: traceparent))
     }
 }

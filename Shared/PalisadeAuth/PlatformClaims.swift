@@ -65,6 +65,19 @@ public enum Capability {
     public static let eventsWrite = "events:write"
     public static let eventsRead = "events:read"
     public static let tenantsAdmin = "tenants:admin"
+    public static let policyAdmin = "policy:admin"
+    public static let incidentsRead = "incidents:read"
+    public static let incidentsWrite = "incidents:write"
+    public static let auditRead = "audit:read"
+    public static let alertsAdmin = "alerts:admin"
+    public static let siemAdmin = "siem:admin"
+    public static let watchersAdmin = "watchers:admin"
+
+    /// Everything a tenant's administrator may do inside the tenant (not `tenants:admin`).
+    public static let tenantAdministration = [
+        eventsWrite, eventsRead, policyAdmin, incidentsRead, incidentsWrite, auditRead,
+        alertsAdmin, siemAdmin, watchersAdmin,
+    ]
 }
 
 /// Why a token was refused; the text is safe to show the caller (it never echoes the token).

@@ -27,6 +27,17 @@ public enum MessageBody {
         return media
     }
 
+    /// An `application/json` body of at most `limit` bytes, decoded; 415, 413 or 400 otherwise.
+    public static func decodeJSON<Value: Decodable>(_ request: Request, as type: Value.Type, limit: Int = 64 * 1024) async throws -> Value {
+        _ = try requireMediaType(request, accepted: ["application/json"])
+        let data = try await collect(request, limit: limit)
+        guard let value = try? JSONDecoder().decode(Value.self, from: data) else {
+            throw Problem.malformed("the body is not valid JSON of the expected shape")
+        }
+        return value
+    }
+
+
     /// A JSON response body.
     public static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         let encoder = JSONEncoder()

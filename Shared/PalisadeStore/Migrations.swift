@@ -120,6 +120,8 @@ public struct MigrationRunner: Sendable {
         for migration in migrations where recorded[migration.version] == nil {
             do {
                 try await connection.withTransaction(logger: logger) { connection in
+                    // Migrations name the runtime role through this setting (it is configurable).
+                    try await connection.query("SELECT set_config('palisade.runtime_role', \(runtimeRole), true)", logger: logger)
                     for statement in SQLScript.statements(migration.sql) {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }

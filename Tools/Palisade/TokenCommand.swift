@@ -19,8 +19,8 @@ struct TokenCommand: AsyncParsableCommand {
     @Option(help: "Comma-separated roles.")
     var roles: String = "admin"
 
-    @Option(help: "Comma-separated capabilities.")
-    var capabilities: String = "events:write,events:read"
+    @Option(help: "Comma-separated capabilities (default: a tenant administrator's).")
+    var capabilities: String = Capability.tenantAdministration.joined(separator: ",")
 
     @Option(help: "Lifetime in seconds (at most 900).")
     var ttl: Int = 900

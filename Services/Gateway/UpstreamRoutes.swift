@@ -1,0 +1,22 @@
+import HTTPTypes
+import Hummingbird
+import PalisadeService
+
+/// Which public routes the gateway relays to which service. A route missing here answers 404
+/// at the edge, so every service route is listed explicitly.
+enum UpstreamRoutes {
+    static let table: [(service: ServiceDescriptor, routes: [(HTTPRequest.Method, String)])] = [
+        (ServiceCatalog.ingest, [(.post, "/v1/events"), (.get, "/v1/events")]),
+        (ServiceCatalog.policy, [
+            (.post, "/v1/policy-rules"), (.get, "/v1/policy-rules"), (.delete, "/v1/policy-rules/{id}"),
+        ]),
+    ]
+
+    /// Registers every relayed route; `PALISADE_<SERVICE>_URL` says where the service listens.
+    static func register(on router: Router<PalisadeRequestContext>, host: ServiceHost) {
+        for (service, routes) in table {
+            let upstream = host.settings.environment[service.urlVariable] ?? "http://127.0.0.1:\(service.defaultPort)"
+            Forwarding(upstream: upstream, name: service.name).register(routes, on: router, registry: host.routes)
+        }
+    }
+}
