@@ -96,6 +96,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PalisadeLedger",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Shared/PalisadeLedger",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PalisadeRules",
             dependencies: [
                 "PalisadeEvents",
@@ -125,7 +133,7 @@ let package = Package(
         service("palisade-ingest", folder: "Ingest"),
         service("palisade-policy", folder: "Policy", extra: ["PalisadeRules"]),
         service("palisade-watcher", folder: "Watcher"),
-        service("palisade-incidents", folder: "Incidents"),
+        service("palisade-incidents", folder: "Incidents", extra: ["PalisadeLedger"]),
         service("palisade-alerts", folder: "Alerts"),
         service("palisade-siem", folder: "SIEM"),
         .executableTarget(
@@ -152,7 +160,7 @@ let package = Package(
         .testTarget(
             name: "PalisadeUnitTests",
             dependencies: [
-                "PalisadeKafka", "PalisadeAuth", "PalisadeStore", "PalisadeEvents", "PalisadeService", "PalisadeRules",
+                "PalisadeKafka", "PalisadeAuth", "PalisadeStore", "PalisadeEvents", "PalisadeService", "PalisadeRules", "PalisadeLedger",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/PalisadeUnitTests",

@@ -10,6 +10,11 @@ enum UpstreamRoutes {
         (ServiceCatalog.policy, [
             (.post, "/v1/policy-rules"), (.get, "/v1/policy-rules"), (.delete, "/v1/policy-rules/{id}"),
         ]),
+        (ServiceCatalog.incidents, [
+            (.get, "/v1/incidents"), (.get, "/v1/incidents/{id}"),
+            (.post, "/v1/incidents/{id}/acknowledge"), (.post, "/v1/incidents/{id}/resolve"),
+            (.get, "/v1/audit"), (.get, "/v1/audit/verify"),
+        ]),
     ]
 
     /// Registers every relayed route; `PALISADE_<SERVICE>_URL` says where the service listens.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PalisadeEvents
 import PalisadeKafka
+import PalisadeService
 import PalisadeStore
 import PostgresNIO
 import SwiftProtobuf
@@ -52,8 +53,8 @@ struct EventStore: Sendable {
                   AND (\(query.type)::text IS NULL OR type = \(query.type))
                   AND (\(query.since)::timestamptz IS NULL OR occurred_at >= \(query.since)::timestamptz)
                   AND (\(query.until)::timestamptz IS NULL OR occurred_at < \(query.until)::timestamptz)
-                  AND (\(query.cursor?.occurredAt)::timestamptz IS NULL
-                       OR (occurred_at, event_id) < (\(query.cursor?.occurredAt)::timestamptz, \(query.cursor?.eventID)::text))
+                  AND (\(query.cursor?.sortKey)::timestamptz IS NULL
+                       OR (occurred_at, event_id) < (\(query.cursor?.sortKey)::timestamptz, \(query.cursor?.id)::text))
                 ORDER BY occurred_at DESC, event_id DESC
                 LIMIT \(fetch)
                 """, logger: logger)
@@ -66,7 +67,7 @@ struct EventStore: Sendable {
         let page = rows.prefix(query.limit)
         var nextCursor = "null"
         if rows.count > query.limit, let last = page.last {
-            nextCursor = "\"\(EventCursor(occurredAt: last.occurredAt, eventID: last.eventID).encoded)\""
+            nextCursor = "\"\(PageCursor(sortKey: last.occurredAt, id: last.eventID).encoded)\""
         }
         let json = "{\"events\":[\(page.map(\.body).joined(separator: ","))],\"next_cursor\":\(nextCursor)}"
         return Page(json: json)

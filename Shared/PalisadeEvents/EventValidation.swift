@@ -48,7 +48,7 @@ public struct EventOrigin: Sendable {
 public struct EventValidator: Sendable {
     public static let runtimePrefix = "runtime."
     public static let changePrefixes = ["watcher.", "change."]
-    public static let severities: Set<String> = ["info", "low", "medium", "high", "critical"]
+    public static let severities = Set(Severity.allCases.map(\.rawValue))
 
     public init() {}
 

@@ -55,6 +55,6 @@ public enum RuleOperator: String, CaseIterable, Sendable {
 
 /// The severities and actions a rule may name, mildest first.
 public enum RuleVocabulary {
-    public static let severities = ["info", "low", "medium", "high", "critical"]
+    public static let severities = Severity.allCases.map(\.rawValue)
     public static let actions = ["log", "alert", "review", "block"]
 }

@@ -59,6 +59,16 @@ public struct ServiceSettings: Sendable {
         }
         throw SettingsError.missing(name)
     }
+
+    /// A whole-number variable within `range`, or `defaultValue` when unset. A bad value stops
+    /// the service at start rather than running with a surprise.
+    public func integer(_ name: String, default defaultValue: Int, range: ClosedRange<Int> = 0...Int.max) throws -> Int {
+        guard let text = environment[name], !text.isEmpty else { return defaultValue }
+        guard let value = Int(text), range.contains(value) else {
+            throw SettingsError.invalid(name, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
 }
 
 public enum SettingsError: Error, CustomStringConvertible {

@@ -55,6 +55,31 @@ public final class Database: Service, Sendable {
         }
     }
 
+    /// Like `withTenant`, in a read-only REPEATABLE READ transaction: every query of `body`
+    /// sees one snapshot (for walks over many pages that must agree with each other).
+    public func withTenantSnapshot<Result>(
+        _ scope: TenantScope,
+        logger: Logger? = nil,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresConnection) async throws -> sending Result
+    ) async throws -> sending Result {
+        let logger = logger ?? self.logger
+        return try await client.withConnection { connection in
+            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            do {
+                try await connection.query(
+                    "SELECT set_config('request.jwt.claims', \(scope.claimsJSON), true)", logger: logger
+                )
+                let result = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
     /// `SELECT 1` round trip, for readiness.
     public func checkReachable() async throws {
         try await client.query("SELECT 1", logger: logger)

@@ -45,7 +45,7 @@ struct TestEnvironment: Sendable {
         try PlatformSigningKey(encoded: String(contentsOfFile: self["PALISADE_PLATFORM_SIGNING_KEY_FILE"], encoding: .utf8))
     }
 
-    func token(tenant: UUID, capabilities: [String] = ["events:write", "events:read"], issuedAt: Date = Date()) async throws -> String {
+    func token(tenant: UUID, capabilities: [String] = Capability.tenantAdministration, issuedAt: Date = Date()) async throws -> String {
         let claims = PlatformClaims(subject: "user:test", tenantID: tenant, roles: ["admin"], capabilities: capabilities, issuedAt: issuedAt)
         return try await PlatformTokenIssuer(signingKey: try signingKey()).mint(claims)
     }
@@ -60,8 +60,54 @@ struct TestSetupError: Error, CustomStringConvertible {
 enum TestPorts {
     private static let next = Atomic<Int>(18300)
     static func pair() -> (gateway: Int, ingest: Int) {
-        let base = next.add(2, ordering: .relaxed).newValue
-        return (base, base + 1)
+        let ports = block(2)
+        return (ports[0], ports[1])
+    }
+
+    /// `count` consecutive ports no other caller gets: (old value, new value] of the counter.
+    static func block(_ count: Int) -> [Int] {
+        let end = next.add(count, ordering: .relaxed).newValue
+        return Array((end - count + 1)...end)
+    }
+}
+
+/// The gateway and a chosen set of services as child processes, the gateway told where each
+/// service listens.
+final class ServiceStack: @unchecked Sendable {
+    // @unchecked Sendable: `processes` is written only in init and by `restart`, which tests
+    // call from one task at a time.
+    let environment: TestEnvironment
+    private(set) var processes: [String: ServiceProcess] = [:]
+    private let extra: [String: String]
+
+    init(_ services: [String], environment: TestEnvironment, extra: [String: String] = [:]) async throws {
+        self.environment = environment
+        self.extra = extra
+        let ports = TestPorts.block(services.count + 1)
+        var gatewayEnvironment = extra
+        for (service, port) in zip(services, ports.dropFirst()) {
+            gatewayEnvironment["PALISADE_\(service.uppercased())_URL"] = "http://127.0.0.1:\(port)"
+            processes[service] = try ServiceProcess(service, port: port, environment: environment, extra: extra)
+        }
+        processes["gateway"] = try ServiceProcess("gateway", port: ports[0], environment: environment, extra: gatewayEnvironment)
+        for process in processes.values { try await process.waitUntilReady() }
+    }
+
+    var gatewayURL: String { processes["gateway"]?.baseURL ?? "" }
+
+    subscript(_ service: String) -> ServiceProcess? { processes[service] }
+
+    /// SIGTERM one service, wait for its exit, start it again on the same port, wait until ready.
+    func restart(_ service: String) async throws {
+        guard let process = processes[service] else { return }
+        _ = try await process.terminate()
+        let replacement = try ServiceProcess(service, port: process.port, environment: environment, extra: extra)
+        processes[service] = replacement
+        try await replacement.waitUntilReady()
+    }
+
+    func stop() async throws {
+        for process in processes.values { _ = try await process.terminate() }
     }
 }
 
@@ -171,11 +217,25 @@ struct RuntimeRoleSession {
     let environment: TestEnvironment
     let service: String
 
+    /// A session as the cluster's administrator (a superuser: row-level security does not apply).
+    static func administrator(_ environment: TestEnvironment) -> RuntimeRoleSession {
+        RuntimeRoleSession(environment: environment, service: "", username: "postgres", password: environment["PALISADE_DB_ADMIN_PASSWORD"])
+    }
+
+    init(environment: TestEnvironment, service: String, username: String? = nil, password: String? = nil) {
+        self.environment = environment
+        self.service = service
+        self.username = username ?? "palisade_\(service)_app"
+        self.password = password ?? environment["PALISADE_DB_PASSWORD_\(service.uppercased())"]
+    }
+
+    let username: String
+    let password: String
+
     func run<Result: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
         let configuration = PostgresClient.Configuration(
             host: "127.0.0.1", port: Int(environment["PALISADE_DB_PORT"]) ?? 5432,
-            username: "palisade_\(service)_app",
-            password: environment["PALISADE_DB_PASSWORD_\(service.uppercased())"],
+            username: username, password: password,
             database: "palisade", tls: .disable
         )
         let client = PostgresClient(configuration: configuration, backgroundLogger: Logger(label: "test.sql"))

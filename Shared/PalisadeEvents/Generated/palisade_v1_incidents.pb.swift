@@ -118,6 +118,12 @@ public nonisolated struct Palisade_V1_IncidentEvent: @unchecked Sendable {
     set {_uniqueStorage()._actor = newValue}
   }
 
+  /// The severity before this change, when it changed (an escalation).
+  public var previousSeverity: String {
+    get {_storage._previousSeverity}
+    set {_uniqueStorage()._previousSeverity = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -131,7 +137,7 @@ fileprivate nonisolated let _protobuf_package = "palisade.v1"
 
 nonisolated extension Palisade_V1_IncidentEvent: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".IncidentEvent"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tenant_id\0\u{3}incident_event_id\0\u{3}incident_id\0\u{1}kind\0\u{1}version\0\u{1}status\0\u{1}severity\0\u{1}title\0\u{3}route_id\0\u{3}rule_id\0\u{1}evidence\0\u{3}evidence_count\0\u{3}opened_at\0\u{3}occurred_at\0\u{3}request_id\0\u{1}actor\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tenant_id\0\u{3}incident_event_id\0\u{3}incident_id\0\u{1}kind\0\u{1}version\0\u{1}status\0\u{1}severity\0\u{1}title\0\u{3}route_id\0\u{3}rule_id\0\u{1}evidence\0\u{3}evidence_count\0\u{3}opened_at\0\u{3}occurred_at\0\u{3}request_id\0\u{1}actor\0\u{3}previous_severity\0")
 
   fileprivate class _StorageClass {
     var _tenantID: String = String()
@@ -150,6 +156,7 @@ nonisolated extension Palisade_V1_IncidentEvent: SwiftProtobuf.Message, SwiftPro
     var _occurredAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
     var _requestID: String = String()
     var _actor: String = String()
+    var _previousSeverity: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -176,6 +183,7 @@ nonisolated extension Palisade_V1_IncidentEvent: SwiftProtobuf.Message, SwiftPro
       _occurredAt = source._occurredAt
       _requestID = source._requestID
       _actor = source._actor
+      _previousSeverity = source._previousSeverity
     }
   }
 
@@ -210,6 +218,7 @@ nonisolated extension Palisade_V1_IncidentEvent: SwiftProtobuf.Message, SwiftPro
         case 14: try { try decoder.decodeSingularMessageField(value: &_storage._occurredAt) }()
         case 15: try { try decoder.decodeSingularStringField(value: &_storage._requestID) }()
         case 16: try { try decoder.decodeSingularStringField(value: &_storage._actor) }()
+        case 17: try { try decoder.decodeSingularStringField(value: &_storage._previousSeverity) }()
         default: break
         }
       }
@@ -270,6 +279,9 @@ nonisolated extension Palisade_V1_IncidentEvent: SwiftProtobuf.Message, SwiftPro
       if !_storage._actor.isEmpty {
         try visitor.visitSingularStringField(value: _storage._actor, fieldNumber: 16)
       }
+      if !_storage._previousSeverity.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._previousSeverity, fieldNumber: 17)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -295,6 +307,7 @@ nonisolated extension Palisade_V1_IncidentEvent: SwiftProtobuf.Message, SwiftPro
         if _storage._occurredAt != rhs_storage._occurredAt {return false}
         if _storage._requestID != rhs_storage._requestID {return false}
         if _storage._actor != rhs_storage._actor {return false}
+        if _storage._previousSeverity != rhs_storage._previousSeverity {return false}
         return true
       }
       if !storagesAreEqual {return false}
