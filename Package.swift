@@ -96,6 +96,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PalisadeDelivery",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Shared/PalisadeDelivery",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PalisadeLedger",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -134,7 +144,7 @@ let package = Package(
         service("palisade-policy", folder: "Policy", extra: ["PalisadeRules"]),
         service("palisade-watcher", folder: "Watcher"),
         service("palisade-incidents", folder: "Incidents", extra: ["PalisadeLedger"]),
-        service("palisade-alerts", folder: "Alerts"),
+        service("palisade-alerts", folder: "Alerts", extra: ["PalisadeDelivery"]),
         service("palisade-siem", folder: "SIEM"),
         .executableTarget(
             name: "palisade",
@@ -160,7 +170,7 @@ let package = Package(
         .testTarget(
             name: "PalisadeUnitTests",
             dependencies: [
-                "PalisadeKafka", "PalisadeAuth", "PalisadeStore", "PalisadeEvents", "PalisadeService", "PalisadeRules", "PalisadeLedger",
+                "PalisadeKafka", "PalisadeAuth", "PalisadeStore", "PalisadeEvents", "PalisadeService", "PalisadeRules", "PalisadeLedger", "PalisadeDelivery",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/PalisadeUnitTests",

@@ -10,7 +10,7 @@ log() { printf '[palisade] %s\n' "$*" >&2; }
 
 # Debian packages Palisade needs to build and run; installs only what is missing.
 ensure_packages() {
-  local wanted=(postgresql-15 postgresql-client-15 librdkafka-dev pkg-config curl ca-certificates)
+  local wanted=(postgresql-15 postgresql-client-15 librdkafka-dev pkg-config curl ca-certificates python3 python3-venv)
   local missing=()
   for package in "${wanted[@]}"; do
     # Removed-but-configured packages ("rc") still answer `dpkg -s`; ask for installed ones.

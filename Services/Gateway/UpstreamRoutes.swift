@@ -15,6 +15,10 @@ enum UpstreamRoutes {
             (.post, "/v1/incidents/{id}/acknowledge"), (.post, "/v1/incidents/{id}/resolve"),
             (.get, "/v1/audit"), (.get, "/v1/audit/verify"),
         ]),
+        (ServiceCatalog.alerts, [
+            (.post, "/v1/alert-channels"), (.get, "/v1/alert-channels"), (.delete, "/v1/alert-channels/{id}"),
+            (.get, "/v1/deliveries"),
+        ]),
     ]
 
     /// Registers every relayed route; `PALISADE_<SERVICE>_URL` says where the service listens.
