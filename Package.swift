@@ -145,7 +145,7 @@ let package = Package(
         service("palisade-watcher", folder: "Watcher"),
         service("palisade-incidents", folder: "Incidents", extra: ["PalisadeLedger"]),
         service("palisade-alerts", folder: "Alerts", extra: ["PalisadeDelivery"]),
-        service("palisade-siem", folder: "SIEM"),
+        service("palisade-siem", folder: "SIEM", extra: ["PalisadeDelivery"]),
         .executableTarget(
             name: "palisade",
             dependencies: [

@@ -35,7 +35,7 @@ struct ChannelDraft: Decodable {
         if !(1...200).contains(name.count) { errors.append(.init(index: nil, field: "name", reason: "must be 1 to 200 characters")) }
         if (type ?? "webhook") != "webhook" { errors.append(.init(index: nil, field: "type", reason: "must be 'webhook'")) }
         let url = self.url ?? ""
-        if !Self.isWebURL(url) { errors.append(.init(index: nil, field: "url", reason: "must be an absolute http or https URL")) }
+        if !DeliveryURL.isAcceptable(url) { errors.append(.init(index: nil, field: "url", reason: "must be an absolute http or https URL")) }
         let secret = self.secret ?? WebhookSigner.generateSecret()
         if WebhookSigner(secret: secret) == nil {
             errors.append(.init(index: nil, field: "secret", reason: "must be 'whsec_' followed by base64 of 24 to 64 bytes"))
@@ -44,12 +44,5 @@ struct ChannelDraft: Decodable {
         if severity == nil { errors.append(.init(index: nil, field: "min_severity", reason: "must be one of \(Severity.names)")) }
         guard errors.isEmpty, let severity else { throw Problem.invalid("the channel is not valid", errors: errors) }
         return Channel(channelID: UUID(), name: name, url: url, secret: secret, minSeverity: severity)
-    }
-
-    static func isWebURL(_ text: String) -> Bool {
-        guard text.count <= 2048, let components = URLComponents(string: text),
-              let scheme = components.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              let host = components.host, !host.isEmpty, components.user == nil, components.password == nil else { return false }
-        return true
     }
 }

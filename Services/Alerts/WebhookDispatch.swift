@@ -19,9 +19,7 @@ struct WebhookDispatch: Sendable {
     func handle(_ batch: [KafkaMessage]) async throws {
         var channelsByTenant: [UUID: [Channel]] = [:]
         for message in batch {
-            guard let tenantID = UUID(uuidString: message.keyText) else {
-                throw PoisonRecord("record key '\(message.keyText.prefix(64))' is not a tenant id")
-            }
+            let tenantID = try message.tenantID()
             guard let event = try? Palisade_V1_IncidentEvent(serializedBytes: message.value),
                   event.tenantID == message.keyText.lowercased(), !event.incidentEventID.isEmpty else {
                 throw PoisonRecord("payload is not an incident event of the key's tenant")

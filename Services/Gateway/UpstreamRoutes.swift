@@ -19,6 +19,9 @@ enum UpstreamRoutes {
             (.post, "/v1/alert-channels"), (.get, "/v1/alert-channels"), (.delete, "/v1/alert-channels/{id}"),
             (.get, "/v1/deliveries"),
         ]),
+        (ServiceCatalog.siem, [
+            (.post, "/v1/siem/destinations"), (.get, "/v1/siem/destinations"), (.delete, "/v1/siem/destinations/{id}"),
+        ]),
     ]
 
     /// Registers every relayed route; `PALISADE_<SERVICE>_URL` says where the service listens.

@@ -34,9 +34,7 @@ struct Correlation: Sendable {
 
     /// The evidence a record carries, nil when it carries none (a low-severity change).
     static func evidence(in message: KafkaMessage) throws -> Evidence? {
-        guard let tenantID = UUID(uuidString: message.keyText) else {
-            throw PoisonRecord("record key '\(message.keyText.prefix(64))' is not a tenant id")
-        }
+        let tenantID = try message.tenantID()
         let trace = RecordTrace(of: message)
         if message.topic == Topic.policyResults.name {
             guard let result = try? Palisade_V1_PolicyResult(serializedBytes: message.value),

@@ -13,9 +13,7 @@ struct LedgerAppend: Sendable {
         var entriesByTenant: [UUID: [Palisade_V1_AuditEntry]] = [:]
         var order: [UUID] = []
         for message in batch {
-            guard let tenantID = UUID(uuidString: message.keyText) else {
-                throw PoisonRecord("record key '\(message.keyText.prefix(64))' is not a tenant id")
-            }
+            let tenantID = try message.tenantID()
             guard let entry = try? Palisade_V1_AuditEntry(serializedBytes: message.value),
                   entry.tenantID == message.keyText.lowercased(), !entry.entryID.isEmpty,
                   (try? JSONDecoder().decode(JSONValue.self, from: entry.subject)) != nil else {

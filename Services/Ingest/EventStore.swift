@@ -89,9 +89,7 @@ struct EventRow {
     var body: String
 
     init(_ message: KafkaMessage) throws {
-        guard let tenantID = UUID(uuidString: message.keyText) else {
-            throw PoisonRecord("record key '\(message.keyText.prefix(64))' is not a tenant id")
-        }
+        let tenantID = try message.tenantID()
         self.tenantID = tenantID
         do {
             if message.topic == Topic.change.name {

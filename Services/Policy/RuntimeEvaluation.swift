@@ -18,9 +18,7 @@ struct RuntimeEvaluation: Sendable {
     func handle(_ batch: [KafkaMessage]) async throws {
         var eventsByTenant: [UUID: [(event: Palisade_V1_RuntimeEvent, trace: RecordTrace)]] = [:]
         for message in batch {
-            guard let tenantID = UUID(uuidString: message.keyText) else {
-                throw PoisonRecord("record key '\(message.keyText.prefix(64))' is not a tenant id")
-            }
+            let tenantID = try message.tenantID()
             guard let event = try? Palisade_V1_RuntimeEvent(serializedBytes: message.value),
                   event.tenantID == message.keyText.lowercased() else {
                 throw PoisonRecord("payload is not a runtime event of the key's tenant")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A header on a Kafka record; values are bytes, Palisade's are UTF-8 text.
 public struct KafkaHeader: Sendable, Equatable {
     public var name: String
@@ -70,4 +72,12 @@ public struct KafkaMessage: Sendable {
     }
 
     public var keyText: String { String(decoding: key, as: UTF8.self) }
+
+    /// The tenant the record belongs to (its key); a key that is not a tenant id is poison.
+    public func tenantID() throws -> UUID {
+        guard let tenantID = UUID(uuidString: keyText) else {
+            throw PoisonRecord("record key '\(keyText.prefix(64))' is not a tenant id")
+        }
+        return tenantID
+    }
 }

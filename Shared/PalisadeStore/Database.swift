@@ -44,10 +44,7 @@ public final class Database: Service, Sendable {
         let logger = logger ?? self.logger
         do {
             return try await client.withTransaction(logger: logger, isolation: isolation) { connection in
-                try await connection.query(
-                    "SELECT set_config('request.jwt.claims', \(scope.claimsJSON), true)",
-                    logger: logger
-                )
+                try await Self.setClaims(scope, on: connection, logger: logger)
                 return try await body(connection)
             }
         } catch let error as PostgresTransactionError {
@@ -67,9 +64,7 @@ public final class Database: Service, Sendable {
         return try await client.withConnection { connection in
             try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
             do {
-                try await connection.query(
-                    "SELECT set_config('request.jwt.claims', \(scope.claimsJSON), true)", logger: logger
-                )
+                try await Self.setClaims(scope, on: connection, logger: logger)
                 let result = try await body(connection)
                 try await connection.query("COMMIT", logger: logger)
                 return result
@@ -78,6 +73,11 @@ public final class Database: Service, Sendable {
                 throw error
             }
         }
+    }
+
+    /// Transaction-local claims: gone at COMMIT or ROLLBACK, never left on a pooled connection.
+    private static func setClaims(_ scope: TenantScope, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SELECT set_config('request.jwt.claims', \(scope.claimsJSON), true)", logger: logger)
     }
 
     /// `SELECT 1` round trip, for readiness.

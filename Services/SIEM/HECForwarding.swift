@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+import Metrics
+import PalisadeDelivery
+import PalisadeKafka
+
+/// incident events and audit entries → each tenant's Splunk HEC destinations, in batches.
+/// A batch's offsets are stored only after every destination accepted its records (or they
+/// were dead-lettered after the retry budget); records a destination already accepted are
+/// not sent to it again.
+struct HECForwarding: Sendable {
+    static let maxEventsPerRequest = 100
+
+    let destinations: DestinationStore
+    let producer: KafkaProducer
+    let retry: RetryPolicy
+    let logger: Logger
+
+    func handle(_ batch: [KafkaMessage]) async throws {
+        var recordsByTenant: [UUID: [SiemRecord]] = [:]
+        var order: [UUID] = []
+        for message in batch {
+            let tenantID = try message.tenantID()
+            guard let record = try SiemRecord(message) else { continue }
+            if recordsByTenant[tenantID] == nil { order.append(tenantID) }
+            recordsByTenant[tenantID, default: []].append(record)
+        }
+        for tenantID in order {
+            let records = recordsByTenant[tenantID] ?? []
+            let targets = try await destinations.list(scope: .service("siem", tenantID: tenantID), logger: logger)
+            for destination in targets {
+                let done = try await destinations.alreadyForwarded(records.map(\.recordID), destinationID: destination.destinationID,
+                                                                   tenantID: tenantID, logger: logger)
+                let pending = records.filter { !done.contains($0.recordID) }
+                var start = 0
+                while start < pending.count {
+                    let chunk = Array(pending[start..<min(start + Self.maxEventsPerRequest, pending.count)])
+                    try await forward(chunk, to: destination, tenantID: tenantID)
+                    start += chunk.count
+                }
+            }
+        }
+    }
+
+    private func forward(_ records: [SiemRecord], to destination: Destination, tenantID: UUID) async throws {
+        var body: [UInt8] = []
+        for record in records {
+            body += record.hecEvent(for: destination)
+            body.append(UInt8(ascii: "\n"))
+        }
+        let headers = [("Authorization", "Splunk \(destination.token)"), ("Content-Type", "application/json"), ("User-Agent", "palisade-siem")]
+        let metadata: Logger.Metadata = ["tenant_id": "\(tenantID)", "destination_id": "\(destination.destinationID)", "events": "\(records.count)"]
+        var number = 0
+        while true {
+            number += 1
+            let attempt = await DeliveryAttempt.post(destination.url, headers: headers, body: body, timeout: retry.attemptTimeout)
+            if attempt.succeeded {
+                try await destinations.markForwarded(records.map(\.recordID), destinationID: destination.destinationID,
+                                                     tenantID: tenantID, logger: logger)
+                Counter(label: "palisade_siem_forwarded_total", dimensions: [("type", "splunk_hec")]).increment(by: records.count)
+                logger.debug("records forwarded", metadata: metadata)
+                return
+            }
+            if number >= retry.maxAttempts || !RetryPolicy.isRetryable(status: attempt.statusCode) {
+                try await deadLetter(records, destination: destination, reason: attempt.error ?? "failed")
+                Counter(label: "palisade_siem_dead_lettered_total").increment(by: records.count)
+                logger.error("siem batch given up; dead-lettered", metadata: metadata.merging([
+                    "attempts": "\(number)", "error": "\(attempt.error ?? "")",
+                ]) { $1 })
+                return
+            }
+            let delay = retry.delay(after: number)
+            logger.warning("siem attempt failed; retrying", metadata: metadata.merging([
+                "attempt": "\(number)", "error": "\(attempt.error ?? "")", "retry_in_ms": "\(delay.wholeMilliseconds)",
+            ]) { $1 })
+            // Backoff before the next attempt to a failing endpoint (not synchronisation).
+            try await Task.sleep(for: delay)
+        }
+    }
+
+    private func deadLetter(_ records: [SiemRecord], destination: Destination, reason: String) async throws {
+        let letters = records.map { record in
+            KafkaRecord(topic: "\(record.message.topic).dlq", key: record.message.key, value: record.message.value,
+                        headers: record.message.headers + [
+                            KafkaHeader(name: KafkaHeaderName.error, text: String(reason.prefix(500))),
+                            KafkaHeader(name: "destination-id", text: destination.destinationID.uuidString.lowercased()),
+                        ])
+        }
+        _ = try await producer.send(letters)
+    }
+}
