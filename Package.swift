@@ -142,7 +142,12 @@ let package = Package(
                 extra: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
         service("palisade-ingest", folder: "Ingest"),
         service("palisade-policy", folder: "Policy", extra: ["PalisadeRules"]),
-        service("palisade-watcher", folder: "Watcher"),
+        service("palisade-watcher", folder: "Watcher", extra: [
+            "PalisadeDelivery",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         service("palisade-incidents", folder: "Incidents", extra: ["PalisadeLedger"]),
         service("palisade-alerts", folder: "Alerts", extra: ["PalisadeDelivery"]),
         service("palisade-siem", folder: "SIEM", extra: ["PalisadeDelivery"]),

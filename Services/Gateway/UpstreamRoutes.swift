@@ -19,6 +19,10 @@ enum UpstreamRoutes {
             (.post, "/v1/alert-channels"), (.get, "/v1/alert-channels"), (.delete, "/v1/alert-channels/{id}"),
             (.get, "/v1/deliveries"),
         ]),
+        (ServiceCatalog.watcher, [
+            (.post, "/v1/watchers"), (.get, "/v1/watchers"), (.get, "/v1/watchers/affected-routes"),
+            (.delete, "/v1/watchers/{id}"),
+        ]),
         (ServiceCatalog.siem, [
             (.post, "/v1/siem/destinations"), (.get, "/v1/siem/destinations"), (.delete, "/v1/siem/destinations/{id}"),
         ]),

@@ -1,16 +1,27 @@
 import PalisadeKafka
 import PalisadeService
 
-/// palisade-watcher: subscribed to its topics; its behaviour arrives with its issue.
+/// palisade-watcher: polls the documents tenants watch and turns their changes into change
+/// events, with the routes each change affects.
 @main
 enum Watcher: ServiceDefinition {
     static let descriptor = ServiceCatalog.watcher
 
     static func serve(on host: ServiceHost) async throws {
+        let settings = host.settings
+        let store = SourceStore(database: host.database)
         let router = host.makeRouter()
-        let inbox = try host.consumer(group: "inbox", topics: descriptor.consumes) { batch in
-            host.logger.debug("records received", metadata: ["count": "\(batch.count)"])
+        let minimumInterval = try settings.integer("PALISADE_WATCHER_MIN_INTERVAL_SECONDS", default: 60, range: 1...86_400)
+        SourceRoutes(store: store, minimumInterval: minimumInterval).register(on: router, registry: host.routes)
+        let poller = SourcePoller(
+            store: store, check: SourceCheck(store: store, producer: host.producer, logger: host.logger),
+            tick: .milliseconds(try settings.integer("PALISADE_WATCHER_TICK_MS", default: 1000, range: 50...60_000)),
+            logger: host.logger
+        )
+        let inventory = RouteInventory(store: store, logger: host.logger)
+        let routes = try host.consumer(group: "inventory", topics: [.runtime]) { batch in
+            try await inventory.handle(batch)
         }
-        try await host.run(router: router, services: [inbox])
+        try await host.run(router: router, services: [routes, poller])
     }
 }

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// A watched document changes: a change event with the watcher diff and the affected routes,
+/// and (at high severity) an incident.
+@Suite(.serialized) final class WatcherTests {
+    let environment: TestEnvironment
+    let stack: ServiceStack
+
+    init() async throws {
+        environment = try TestEnvironment.load()
+        stack = try await ServiceStack(["ingest", "policy", "incidents", "watcher"], environment: environment, extra: [
+            "PALISADE_WATCHER_MIN_INTERVAL_SECONDS": "1", "PALISADE_WATCHER_TICK_MS": "200",
+        ])
+    }
+
+    @Test func aChangedPricingPageBecomesAChangeEventAndAnIncident() async throws {
+        let token = try await environment.token(tenant: UUID())
+        let folder = "\(environment["PALISADE_TEST_STATE"])/stand-ins"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let page = "\(folder)/pricing-\(UUID().uuidString.prefix(8)).json"
+        try Data(#"{"claude-3-opus":{"input":15,"output":75}}"#.utf8).write(to: URL(fileURLWithPath: page))
+        let document = try await StandInServer(script: "document_server.py", arguments: ["--content-file", page], environment: environment)
+
+        // prod-chat calls anthropic; the watcher learns it from runtime events.
+        #expect(try await EventsEndToEndTests.post([runtimeEvent("evt-inventory")], token: token, to: stack.gatewayURL).status == 202)
+        try await poll(timeout: .seconds(60), what: "prod-chat known to call anthropic") {
+            let answer = try await HTTP.send(.GET, stack.gatewayURL + "/v1/watchers/affected-routes?provider=anthropic", token: token)
+            return (answer.json["routes"] as? [String]) == ["prod-chat"]
+        }
+
+        let created = try await HTTP.send(.POST, stack.gatewayURL + "/v1/watchers", token: token, contentType: "application/json",
+                                          body: try JSONSerialization.data(withJSONObject: [
+                                              "name": "Anthropic pricing", "url": "http://127.0.0.1:\(document.port)/pricing.json",
+                                              "provider": "anthropic", "classification": "pricing_update", "severity": "high",
+                                              "interval_seconds": 1,
+                                          ]))
+        #expect(created.status == 201, "watcher refused: \(created.text)")
+        let watcherID = try #require(created.json["watcher_id"] as? String)
+
+        // Looked at again with If-None-Match, and nothing changed.
+        try await poll(timeout: .seconds(60), what: "a conditional request answered 304") {
+            try document.lines().contains { $0["conditional"] as? Bool == true && $0["answered"] as? Int == 304 }
+        }
+        try Data(#"{"claude-3-opus":{"input":10,"output":75}}"#.utf8).write(to: URL(fileURLWithPath: page))
+
+        var change: [String: Any] = [:]
+        try await poll(timeout: .seconds(60), what: "the change event stored") {
+            let answer = try await HTTP.send(.GET, stack.gatewayURL + "/v1/events?type=watcher.pricing_update.change", token: token)
+            change = (answer.json["events"] as? [[String: Any]])?.first ?? [:]
+            return !change.isEmpty
+        }
+        let payload = change["payload"] as? [String: Any] ?? [:]
+        #expect(change["provider"] as? String == "anthropic")
+        #expect(payload["watcher_id"] as? String == watcherID)
+        #expect(payload["change_type"] as? String == "pricing_update")
+        #expect((payload["old_value"] as? [String: Any])?["claude-3-opus.input"] as? Int == 15)
+        #expect((payload["new_value"] as? [String: Any])?["claude-3-opus.input"] as? Int == 10)
+        #expect(payload["affected_routes"] as? [String] == ["prod-chat"])
+
+        var incident: [String: Any] = [:]
+        try await poll(timeout: .seconds(60), what: "an incident for the change") {
+            let answer = try await HTTP.send(.GET, stack.gatewayURL + "/v1/incidents", token: token)
+            incident = (answer.json["incidents"] as? [[String: Any]])?.first ?? [:]
+            return !incident.isEmpty
+        }
+        #expect(incident["severity"] as? String == "high")
+        #expect(incident["route_id"] as? String == "prod-chat")
+        #expect(incident["rule_id"] as? String == "change:watcher.pricing_update.change")
+        document.stop()
+        try await stack.stop()
+    }
+}

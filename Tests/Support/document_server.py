@@ -1,0 +1,56 @@
+"""A watched document for the integration tests (a provider's pricing page, say).
+
+Serves the current contents of --content-file with an ETag, answers 304 to a matching
+If-None-Match, and writes one JSON line per request to --log: {"conditional", "answered"}.
+The port is written to --port-file.
+"""
+import argparse
+import hashlib
+import json
+import os
+import signal
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--log", required=True)
+    parser.add_argument("--port-file", required=True)
+    parser.add_argument("--content-file", required=True)
+    args = parser.parse_args()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            with open(args.content_file, "rb") as source:
+                content = source.read()
+            etag = '"' + hashlib.sha256(content).hexdigest()[:16] + '"'
+            conditional = self.headers.get("If-None-Match")
+            status = 304 if conditional == etag else 200
+            with lock, open(args.log, "a", encoding="utf-8") as log:
+                log.write(json.dumps({"conditional": conditional is not None, "answered": status}) + "\n")
+            self.send_response(status)
+            self.send_header("ETag", etag)
+            if status == 200:
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+            else:
+                self.end_headers()
+
+        def log_message(self, *_):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with open(args.port_file + ".tmp", "w", encoding="utf-8") as out:
+        out.write(str(server.server_address[1]))
+    os.replace(args.port_file + ".tmp", args.port_file)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
