@@ -33,6 +33,7 @@ let package = Package(
         .executable(name: "palisade-siem", targets: ["palisade-siem"]),
         .executable(name: "palisade", targets: ["palisade"]),
         .executable(name: "palisade-bench-events", targets: ["palisade-bench-events"]),
+        .executable(name: "palisade-bench-incidents", targets: ["palisade-bench-incidents"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -170,6 +171,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/EventsThroughput",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "palisade-bench-incidents",
+            dependencies: [
+                "PalisadeAuth",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Benchmarks/IncidentLatency",
             swiftSettings: swiftSettings
         ),
         .testTarget(
