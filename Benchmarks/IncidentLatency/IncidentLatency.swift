@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 import NIOHTTP1
 import PalisadeAuth
@@ -47,7 +48,10 @@ struct IncidentLatency: AsyncParsableCommand {
             }
             return .noContent
         }
-        let receiver = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: receiverPort)))
+        // The receiver only counts arrivals; its own shutdown chatter would bury the figures.
+        var quiet = Logger(label: "bench.receiver")
+        quiet.logLevel = .critical
+        let receiver = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: receiverPort)), logger: quiet)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await receiver.runService() }
             defer { group.cancelAll() }
