@@ -6,10 +6,10 @@ writes one JSON line per event to --log: {"authorization", "answered", "event"}.
 """
 import argparse
 import json
-import os
-import signal
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from standin import serve
 
 
 def split_events(body):
@@ -30,8 +30,6 @@ def main():
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--fail-first", type=int, default=0)
     args = parser.parse_args()
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     lock = threading.Lock()
     state = {"seen": 0}
 
@@ -59,11 +57,7 @@ def main():
         def log_message(self, *_):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    with open(args.port_file + ".tmp", "w", encoding="utf-8") as out:
-        out.write(str(server.server_address[1]))
-    os.replace(args.port_file + ".tmp", args.port_file)
-    server.serve_forever()
+    serve(Handler, args.port_file)
 
 
 if __name__ == "__main__":

@@ -7,12 +7,12 @@ Standard Webhooks scheme independent of ours) and written as one JSON line to --
 """
 import argparse
 import json
-import os
-import signal
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+from standin import serve
 
 
 def main():
@@ -23,9 +23,6 @@ def main():
     parser.add_argument("--fail-first", type=int, default=0)
     parser.add_argument("--always-fail", action="store_true")
     args = parser.parse_args()
-    # The test harness may start us with signals blocked (inherited mask); SIGTERM must stop us.
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
-    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
 
     verifier = Webhook(args.secret)
     lock = threading.Lock()
@@ -58,11 +55,7 @@ def main():
         def log_message(self, *_):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    with open(args.port_file + ".tmp", "w", encoding="utf-8") as out:
-        out.write(str(server.server_address[1]))
-    os.replace(args.port_file + ".tmp", args.port_file)
-    server.serve_forever()
+    serve(Handler, args.port_file)
 
 
 if __name__ == "__main__":
