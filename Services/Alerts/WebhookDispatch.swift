@@ -46,40 +46,36 @@ struct WebhookDispatch: Sendable {
             "tenant_id": "\(tenantID)", "channel_id": "\(channel.channelID)", "delivery_id": "\(claim.deliveryID)",
             "incident_event_id": "\(event.incidentEventID)", "request_id": "\(event.requestID)",
         ]
-        var number = claim.attempts
-        while true {
-            number += 1
-            var headers = signer.headers(id: event.incidentEventID, timestamp: Date(), body: body)
+        let url = channel.url
+        let timeout = retry.attemptTimeout
+        let incidentEventID = event.incidentEventID
+        _ = try await retry.deliver(previousAttempts: claim.attempts) {
+            var headers = signer.headers(id: incidentEventID, timestamp: Date(), body: body)
             headers.append(("Content-Type", "application/json"))
             headers.append(("User-Agent", "palisade-alerts"))
-            let attempt = await DeliveryAttempt.post(channel.url, headers: headers, body: body, timeout: retry.attemptTimeout)
-            let exhausted = number >= retry.maxAttempts || !RetryPolicy.isRetryable(status: attempt.statusCode)
-            let final: String? = attempt.succeeded ? "delivered" : (exhausted ? "failed" : nil)
-            if final == "failed" {
+            return await DeliveryAttempt.post(url, headers: headers, body: body, timeout: timeout)
+        } record: { attempt, number, verdict in
+            let error = attempt.error ?? ""
+            switch verdict {
+            case .delivered:
+                try await deliveries.record(attempt, number: number, deliveryID: claim.deliveryID, tenantID: tenantID,
+                                            finalStatus: "delivered", logger: logger)
+                Counter(label: "palisade_alerts_delivered_total").increment()
+                logger.info("alert delivered", metadata: metadata.merging(["attempts": "\(number)"]) { $1 })
+            case .gaveUp:
                 // Dead-lettered before the failure is recorded: a crash in between retries the
                 // delivery rather than losing it.
                 try await deadLetter(message, channel: channel, deliveryID: claim.deliveryID, reason: attempt.error ?? "failed")
-            }
-            try await deliveries.record(attempt, number: number, deliveryID: claim.deliveryID, tenantID: tenantID,
-                                        finalStatus: final, logger: logger)
-            switch final {
-            case "delivered":
-                Counter(label: "palisade_alerts_delivered_total").increment()
-                logger.info("alert delivered", metadata: metadata.merging(["attempts": "\(number)"]) { $1 })
-                return
-            case "failed":
+                try await deliveries.record(attempt, number: number, deliveryID: claim.deliveryID, tenantID: tenantID,
+                                            finalStatus: "failed", logger: logger)
                 Counter(label: "palisade_alerts_failed_total").increment()
-                logger.error("alert given up; dead-lettered", metadata: metadata.merging([
-                    "attempts": "\(number)", "error": "\(attempt.error ?? "")",
-                ]) { $1 })
-                return
-            default:
-                let delay = retry.delay(after: number)
+                logger.error("alert given up; dead-lettered", metadata: metadata.merging(["attempts": "\(number)", "error": "\(error)"]) { $1 })
+            case .retrying(let wait):
+                try await deliveries.record(attempt, number: number, deliveryID: claim.deliveryID, tenantID: tenantID,
+                                            finalStatus: nil, logger: logger)
                 logger.warning("alert attempt failed; retrying", metadata: metadata.merging([
-                    "attempt": "\(number)", "error": "\(attempt.error ?? "")", "retry_in_ms": "\(delay.wholeMilliseconds)",
+                    "attempt": "\(number)", "error": "\(error)", "retry_in_ms": "\(wait.wholeMilliseconds)",
                 ]) { $1 })
-                // Backoff before the next attempt to a failing receiver (not synchronisation).
-                try await Task.sleep(for: delay)
             }
         }
     }

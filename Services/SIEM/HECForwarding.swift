@@ -50,31 +50,27 @@ struct HECForwarding: Sendable {
         }
         let headers = [("Authorization", "Splunk \(destination.token)"), ("Content-Type", "application/json"), ("User-Agent", "palisade-siem")]
         let metadata: Logger.Metadata = ["tenant_id": "\(tenantID)", "destination_id": "\(destination.destinationID)", "events": "\(records.count)"]
-        var number = 0
-        while true {
-            number += 1
-            let attempt = await DeliveryAttempt.post(destination.url, headers: headers, body: body, timeout: retry.attemptTimeout)
-            if attempt.succeeded {
+        let url = destination.url
+        let timeout = retry.attemptTimeout
+        _ = try await retry.deliver {
+            await DeliveryAttempt.post(url, headers: headers, body: body, timeout: timeout)
+        } record: { attempt, number, verdict in
+            let error = attempt.error ?? ""
+            switch verdict {
+            case .delivered:
                 try await destinations.markForwarded(records.map(\.recordID), destinationID: destination.destinationID,
                                                      tenantID: tenantID, logger: logger)
                 Counter(label: "palisade_siem_forwarded_total", dimensions: [("type", "splunk_hec")]).increment(by: records.count)
                 logger.debug("records forwarded", metadata: metadata)
-                return
-            }
-            if number >= retry.maxAttempts || !RetryPolicy.isRetryable(status: attempt.statusCode) {
+            case .gaveUp:
                 try await deadLetter(records, destination: destination, reason: attempt.error ?? "failed")
                 Counter(label: "palisade_siem_dead_lettered_total").increment(by: records.count)
-                logger.error("siem batch given up; dead-lettered", metadata: metadata.merging([
-                    "attempts": "\(number)", "error": "\(attempt.error ?? "")",
+                logger.error("siem batch given up; dead-lettered", metadata: metadata.merging(["attempts": "\(number)", "error": "\(error)"]) { $1 })
+            case .retrying(let wait):
+                logger.warning("siem attempt failed; retrying", metadata: metadata.merging([
+                    "attempt": "\(number)", "error": "\(error)", "retry_in_ms": "\(wait.wholeMilliseconds)",
                 ]) { $1 })
-                return
             }
-            let delay = retry.delay(after: number)
-            logger.warning("siem attempt failed; retrying", metadata: metadata.merging([
-                "attempt": "\(number)", "error": "\(attempt.error ?? "")", "retry_in_ms": "\(delay.wholeMilliseconds)",
-            ]) { $1 })
-            // Backoff before the next attempt to a failing endpoint (not synchronisation).
-            try await Task.sleep(for: delay)
         }
     }
 

@@ -10,6 +10,13 @@ public struct DeliveryAttempt: Sendable {
     public let statusCode: Int?
     public let error: String?
 
+    public init(startedAt: Date, duration: Duration, statusCode: Int?, error: String?) {
+        self.startedAt = startedAt
+        self.duration = duration
+        self.statusCode = statusCode
+        self.error = error
+    }
+
     public var succeeded: Bool { statusCode.map { (200...299).contains($0) } ?? false }
 
     /// Posts `body`; never throws, the outcome is the attempt. Redirects are not followed: a

@@ -30,3 +30,42 @@ public struct RetryPolicy: Sendable, Equatable {
         return status == 408 || status == 429 || (500...599).contains(status)
     }
 }
+
+/// Where a delivery stands after an attempt.
+public enum DeliveryVerdict: Sendable, Equatable {
+    case delivered
+    /// Another attempt follows after this wait.
+    case retrying(after: Duration)
+    /// Refused for good, or the budget is spent.
+    case gaveUp
+}
+
+extension RetryPolicy {
+    /// Makes attempts until one succeeds, one is refused for good, or the budget is spent,
+    /// waiting the backoff between them. `record` sees every attempt with its number (counting
+    /// on from `previousAttempts`, e.g. after a restart) and the verdict; it runs before the
+    /// wait, so a failure to record stops the delivery rather than losing the attempt.
+    public func deliver(
+        previousAttempts: Int = 0,
+        attempt: () async -> DeliveryAttempt,
+        record: (DeliveryAttempt, Int, DeliveryVerdict) async throws -> Void
+    ) async throws -> DeliveryVerdict {
+        var number = previousAttempts
+        while true {
+            number += 1
+            let outcome = await attempt()
+            let verdict: DeliveryVerdict
+            if outcome.succeeded {
+                verdict = .delivered
+            } else if number >= maxAttempts || !Self.isRetryable(status: outcome.statusCode) {
+                verdict = .gaveUp
+            } else {
+                verdict = .retrying(after: delay(after: number))
+            }
+            try await record(outcome, number, verdict)
+            guard case .retrying(let wait) = verdict else { return verdict }
+            // Backoff before the next attempt to a failing receiver (not synchronisation).
+            try await Task.sleep(for: wait)
+        }
+    }
+}
