@@ -20,11 +20,10 @@ public enum ServiceCatalog {
     public static let policy = ServiceDescriptor(name: "policy", schema: "policy", defaultPort: 8082, consumes: [.runtime])
     public static let watcher = ServiceDescriptor(name: "watcher", schema: "watcher", defaultPort: 8083, consumes: [.runtime])
     public static let incidents = ServiceDescriptor(
-        name: "incidents", schema: "incidents", defaultPort: 8084,
-        consumes: [.runtime, .change, .decisions, .policyResults, .audit]
+        name: "incidents", schema: "incidents", defaultPort: 8084, consumes: [.policyResults, .change, .audit]
     )
-    public static let alerts = ServiceDescriptor(name: "alerts", schema: "alerts", defaultPort: 8085, consumes: [.incidents, .policyResults])
-    public static let siem = ServiceDescriptor(name: "siem", schema: "siem", defaultPort: 8086, consumes: [.audit, .incidents, .decisions, .runtime])
+    public static let alerts = ServiceDescriptor(name: "alerts", schema: "alerts", defaultPort: 8085, consumes: [.incidents])
+    public static let siem = ServiceDescriptor(name: "siem", schema: "siem", defaultPort: 8086, consumes: [.incidents, .audit])
 
     public static let all = [gateway, ingest, policy, watcher, incidents, alerts, siem]
 
