@@ -97,6 +97,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PalisadeEdge",
+            dependencies: [
+                "PalisadeService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Shared/PalisadeEdge",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PalisadeDelivery",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -140,7 +150,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         service("palisade-gateway", folder: "Gateway",
-                extra: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
+                extra: ["PalisadeEdge", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         service("palisade-ingest", folder: "Ingest"),
         service("palisade-policy", folder: "Policy", extra: ["PalisadeRules"]),
         service("palisade-watcher", folder: "Watcher", extra: [
@@ -189,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "PalisadeUnitTests",
             dependencies: [
-                "PalisadeKafka", "PalisadeAuth", "PalisadeStore", "PalisadeEvents", "PalisadeService", "PalisadeRules", "PalisadeLedger", "PalisadeDelivery",
+                "PalisadeKafka", "PalisadeAuth", "PalisadeStore", "PalisadeEvents", "PalisadeService", "PalisadeRules", "PalisadeLedger", "PalisadeDelivery", "PalisadeEdge",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/PalisadeUnitTests",

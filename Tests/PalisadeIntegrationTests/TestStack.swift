@@ -37,6 +37,8 @@ struct TestEnvironment: Sendable {
         environment["PALISADE_DB_USER"] = "palisade_\(service)_app"
         environment["PALISADE_DB_PASSWORD"] = self["PALISADE_DB_PASSWORD_\(service.uppercased())"]
         environment["PALISADE_HTTP_PORT"] = "\(port)"
+        // Tests poll the API far faster than a tenant's default allowance; RateLimitTests sets its own.
+        environment["PALISADE_RATE_LIMIT_PER_MINUTE"] = "10000000"
         environment.merge(extra) { _, new in new }
         return environment
     }
