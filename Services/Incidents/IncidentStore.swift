@@ -29,14 +29,14 @@ struct IncidentStore: Sendable {
                 logger: logger
             )
             let open = try await connection.query("""
-                SELECT incident_id, version, severity, evidence_count, opened_at, title
+                SELECT incident_id, version, severity, evidence_count, opened_at, title, status
                 FROM incidents.incidents
                 WHERE correlation_key = \(evidence.correlationKey) AND status <> 'resolved'
                   AND last_seen_at >= \(evidence.occurredAt) - make_interval(secs => \(windowSeconds))
                 ORDER BY last_seen_at DESC LIMIT 1 FOR UPDATE
                 """, logger: logger)
-            var current: (id: UUID, version: Int64, severity: String, count: Int64, openedAt: Date, title: String)?
-            for try await row in open.decode((UUID, Int64, String, Int64, Date, String).self) { current = row }
+            var current: (id: UUID, version: Int64, severity: String, count: Int64, openedAt: Date, title: String, status: String)?
+            for try await row in open.decode((UUID, Int64, String, Int64, Date, String, String).self) { current = row }
 
             var event = Palisade_V1_IncidentEvent()
             event.tenantID = evidence.tenantID.uuidString.lowercased()
@@ -46,8 +46,9 @@ struct IncidentStore: Sendable {
             event.occurredAt = Google_Protobuf_Timestamp(date: evidence.occurredAt)
             event.requestID = evidence.trace.requestID
             event.actor = "service:incidents"
-            event.status = "open"
             if let current {
+                // New evidence does not undo an acknowledgement.
+                event.status = current.status
                 let previous = Severity(rawValue: current.severity) ?? .medium
                 let severity = max(previous, evidence.severity)
                 event.incidentID = current.id.uuidString.lowercased()
@@ -67,6 +68,7 @@ struct IncidentStore: Sendable {
             } else {
                 let incidentID = UUID()
                 event.incidentID = incidentID.uuidString.lowercased()
+                event.status = "open"
                 event.kind = "opened"
                 event.version = 1
                 event.severity = evidence.severity.rawValue

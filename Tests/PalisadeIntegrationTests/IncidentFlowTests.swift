@@ -83,6 +83,10 @@ import Testing
         #expect(acknowledged.status == 200)
         #expect(acknowledged.json["status"] as? String == "acknowledged")
         #expect(try await HTTP.send(.POST, stack.gatewayURL + "/v1/incidents/\(id)/acknowledge", token: token).status == 200)
+        // More evidence joins the acknowledged incident without reopening it.
+        #expect(try await EventsEndToEndTests.post([runtimeEvent("evt-slow-3")], token: token, to: stack.gatewayURL).status == 202)
+        let stillAcknowledged = try await waitForIncident(token: token, evidenceCount: 3)
+        #expect(stillAcknowledged["status"] as? String == "acknowledged")
         let resolved = try await HTTP.send(.POST, stack.gatewayURL + "/v1/incidents/\(id)/resolve", token: token)
         #expect(resolved.json["status"] as? String == "resolved")
         let reopen = try await HTTP.send(.POST, stack.gatewayURL + "/v1/incidents/\(id)/acknowledge", token: token)
@@ -96,12 +100,16 @@ import Testing
         #expect(try await incidents(token: stranger).isEmpty)
         #expect(try await HTTP.send(.GET, stack.gatewayURL + "/v1/incidents/\(id)", token: stranger).status == 404)
 
-        // The audit chain: 2 policy results + opened, updated, acknowledged, resolved.
-        try await poll(timeout: .seconds(60), what: "six audit records") { try await auditCount(token: token) >= 6 }
-        #expect(try await auditCount(token: token) == 6)
+        // The audit chain: 3 policy results + opened, updated, acknowledged, updated, resolved.
+        try await poll(timeout: .seconds(60), what: "eight audit records") { try await auditCount(token: token) >= 8 }
+        #expect(try await auditCount(token: token) == 8)
         let verdict = try await verify(token: token)
         #expect(verdict["ok"] as? Bool == true)
-        #expect(verdict["records"] as? Int == 6)
+        #expect(verdict["records"] as? Int == 8)
+        // The published update after the acknowledgement says so too.
+        let records = try await HTTP.send(.GET, stack.gatewayURL + "/v1/audit?limit=1000", token: token).json["records"] as? [[String: Any]] ?? []
+        let lateUpdate = records.compactMap { $0["subject"] as? [String: Any] }.first { $0["kind"] as? String == "updated" && $0["version"] as? Int == 4 }
+        #expect(lateUpdate?["status"] as? String == "acknowledged")
         try await stack.stop()
     }
 
