@@ -81,14 +81,9 @@ struct WebhookDispatch: Sendable {
     }
 
     private func deadLetter(_ message: KafkaMessage, channel: Channel, deliveryID: UUID, reason: String) async throws {
-        let record = KafkaRecord(
-            topic: Topic.incidents.deadLetterName, key: message.key, value: message.value,
-            headers: message.headers + [
-                KafkaHeader(name: KafkaHeaderName.error, text: String(reason.prefix(500))),
-                KafkaHeader(name: "channel-id", text: channel.channelID.uuidString.lowercased()),
-                KafkaHeader(name: "delivery-id", text: deliveryID.uuidString.lowercased()),
-            ]
-        )
-        _ = try await producer.send([record])
+        _ = try await producer.send([KafkaRecord(deadLetterOf: message, reason: reason, context: [
+            KafkaHeader(name: "channel-id", text: channel.channelID.uuidString.lowercased()),
+            KafkaHeader(name: "delivery-id", text: deliveryID.uuidString.lowercased()),
+        ])])
     }
 }

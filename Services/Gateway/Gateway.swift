@@ -13,7 +13,7 @@ enum Gateway: ServiceDefinition {
         router.add(middleware: RateLimitMiddleware(limiter: TokenBucketLimiter(capacity: perMinute)))
         UpstreamRoutes.register(on: router, host: host)
         TenantRoutes(store: TenantStore(database: host.database)).register(on: router, registry: host.routes)
-        let packs = try host.consumer(group: "policy-packs", topics: descriptor.consumes) { _ in
+        let packs = try host.consumer(group: "policy-packs", topics: [.policyPacks]) { _ in
             // Policy packs arrive with the policy engine; until then the subscription only
             // proves the topic is reachable and keeps the group's offsets current.
         }

@@ -99,8 +99,8 @@ struct IncidentStore: Sendable {
     enum Transition: String, Sendable {
         case acknowledge, resolve
 
+        /// The status it leads to, which is also the kind of incident event it publishes.
         var status: String { self == .acknowledge ? "acknowledged" : "resolved" }
-        var kind: String { status }
     }
 
     enum TransitionOutcome: Sendable {
@@ -138,7 +138,7 @@ struct IncidentStore: Sendable {
             var event = Palisade_V1_IncidentEvent()
             event.tenantID = scope.tenantID.uuidString.lowercased()
             event.incidentID = incidentID.uuidString.lowercased()
-            event.kind = transition.kind
+            event.kind = transition.status
             event.version = found.version + 1
             event.incidentEventID = "\(event.incidentID).\(event.version)"
             event.status = transition.status
@@ -161,7 +161,7 @@ struct IncidentStore: Sendable {
             let detail = String(decoding: JSONValue.object(["actor": .string(scope.subject), "request_id": .string(requestID)]).canonicalJSON(), as: UTF8.self)
             try await connection.query("""
                 INSERT INTO incidents.timeline (tenant_id, incident_id, position, kind, evidence_id, event_id, detail, occurred_at)
-                VALUES (\(scope.tenantID), \(incidentID), \(event.version), \(transition.kind), NULL, NULL, \(detail)::jsonb, \(now))
+                VALUES (\(scope.tenantID), \(incidentID), \(event.version), \(transition.status), NULL, NULL, \(detail)::jsonb, \(now))
                 """, logger: logger)
             try await Self.record(event, cause: cause, on: connection, logger: logger)
             return .changed(event)

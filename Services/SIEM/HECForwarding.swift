@@ -75,13 +75,7 @@ struct HECForwarding: Sendable {
     }
 
     private func deadLetter(_ records: [SiemRecord], destination: Destination, reason: String) async throws {
-        let letters = records.map { record in
-            KafkaRecord(topic: "\(record.message.topic).dlq", key: record.message.key, value: record.message.value,
-                        headers: record.message.headers + [
-                            KafkaHeader(name: KafkaHeaderName.error, text: String(reason.prefix(500))),
-                            KafkaHeader(name: "destination-id", text: destination.destinationID.uuidString.lowercased()),
-                        ])
-        }
-        _ = try await producer.send(letters)
+        let context = [KafkaHeader(name: "destination-id", text: destination.destinationID.uuidString.lowercased())]
+        _ = try await producer.send(records.map { KafkaRecord(deadLetterOf: $0.message, reason: reason, context: context) })
     }
 }

@@ -50,7 +50,7 @@ struct SourceCheck: Sendable {
         let text = String(decoding: body.readableBytesView, as: UTF8.self)
         let hash = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
         if let previousHash = watched.contentHash, previousHash != hash {
-            let routes = try await store.routes(of: source.provider, tenantID: tenantID, logger: logger)
+            let routes = try await store.routes(of: source.provider, scope: .service("watcher", tenantID: tenantID), logger: logger)
             let change = ChangeEventBuilder.event(for: source, tenantID: tenantID, oldContent: watched.content ?? "",
                                                   newContent: text, newHash: hash, routes: routes)
             // Published before the new version is recorded: a crash in between finds the change

@@ -53,7 +53,7 @@ struct SourceRoutes: Sendable {
                     ProblemField(index: nil, field: "provider", reason: "is required, e.g. provider=anthropic"),
                 ])
             }
-            let routes = try await store.routes(of: provider, tenantID: claims.scope.tenantID, logger: context.logger)
+            let routes = try await store.routes(of: provider, scope: claims.scope, logger: context.logger)
             return try MessageBody.json(AffectedRoutes(provider: provider, routes: routes))
         }
         router.route(.delete, "/v1/watchers/{id}", registry: registry) { _, context in

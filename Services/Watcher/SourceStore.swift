@@ -105,8 +105,8 @@ struct SourceStore: Sendable {
     }
 
     /// The routes seen calling `provider`, for a change's `affected_routes`.
-    func routes(of provider: String, tenantID: UUID, logger: Logger) async throws -> [String] {
-        try await database.withTenant(.service("watcher", tenantID: tenantID), logger: logger) { connection in
+    func routes(of provider: String, scope: TenantScope, logger: Logger) async throws -> [String] {
+        try await database.withTenant(scope, logger: logger) { connection in
             let rows = try await connection.query(
                 "SELECT route_id FROM watcher.route_inventory WHERE provider = \(provider) ORDER BY route_id", logger: logger
             )

@@ -75,7 +75,7 @@ public struct ConsumerService: Service {
                     "topic": "\(message.topic)", "partition": "\(message.partition)", "offset": "\(message.offset)",
                     "reason": "\(poison.reason)",
                 ])
-                return [Self.deadLetter(message, reason: poison.reason)]
+                return [KafkaRecord(deadLetterOf: message, reason: poison.reason)]
             } catch {
                 attempt += 1
                 let delay = Duration.milliseconds(min(5000, 100 << min(attempt, 6)))
@@ -87,17 +87,5 @@ public struct ConsumerService: Service {
                 if Task.isCancelled { return [] }
             }
         }
-    }
-
-    static func deadLetter(_ message: KafkaMessage, reason: String) -> KafkaRecord {
-        KafkaRecord(
-            topic: "\(message.topic).dlq",
-            key: message.key,
-            value: message.value,
-            headers: message.headers + [
-                KafkaHeader(name: KafkaHeaderName.error, text: reason),
-                KafkaHeader(name: "source-offset", text: "\(message.partition):\(message.offset)"),
-            ]
-        )
     }
 }

@@ -46,6 +46,20 @@ public struct KafkaRecord: Sendable {
     }
 }
 
+extension KafkaRecord {
+    /// `message` for its topic's dead-letter queue, with why (`error`), where it came from
+    /// (`source-offset`) and any `context` headers (e.g. which destination refused it).
+    public init(deadLetterOf message: KafkaMessage, reason: String, context: [KafkaHeader] = []) {
+        self.init(
+            topic: "\(message.topic).dlq", key: message.key, value: message.value,
+            headers: message.headers + [
+                KafkaHeader(name: KafkaHeaderName.error, text: String(reason.prefix(500))),
+                KafkaHeader(name: "source-offset", text: "\(message.partition):\(message.offset)"),
+            ] + context
+        )
+    }
+}
+
 /// Where the broker stored a record.
 public struct DeliveryReport: Sendable, Equatable {
     public var topic: String

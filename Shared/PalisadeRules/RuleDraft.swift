@@ -29,7 +29,7 @@ public struct RuleDraft: Sendable {
         }
 
         let severity = json["severity"]?.stringValue ?? ""
-        if !RuleVocabulary.severities.contains(severity) { fail("severity", "must be one of \(RuleVocabulary.severities.joined(separator: ", "))") }
+        if Severity(rawValue: severity) == nil { fail("severity", "must be one of \(Severity.names)") }
 
         let action = json["action"]?.stringValue ?? "alert"
         if !RuleVocabulary.actions.contains(action) { fail("action", "must be one of \(RuleVocabulary.actions.joined(separator: ", "))") }

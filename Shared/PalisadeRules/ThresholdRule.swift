@@ -53,8 +53,7 @@ public enum RuleOperator: String, CaseIterable, Sendable {
     public var isOrdering: Bool { [.gt, .gte, .lt, .lte].contains(self) }
 }
 
-/// The severities and actions a rule may name, mildest first.
+/// The actions a rule may name.
 public enum RuleVocabulary {
-    public static let severities = Severity.allCases.map(\.rawValue)
     public static let actions = ["log", "alert", "review", "block"]
 }
