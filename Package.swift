@@ -74,8 +74,17 @@ let package = Package(
             dependencies: [
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             path: "Shared/PalisadeAuth",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PalisadeCrypto",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Shared/PalisadeCrypto",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -150,7 +159,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         service("palisade-gateway", folder: "Gateway",
-                extra: ["PalisadeEdge", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+                extra: ["PalisadeEdge", "PalisadeCrypto", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         service("palisade-ingest", folder: "Ingest"),
         service("palisade-policy", folder: "Policy", extra: ["PalisadeRules"]),
         service("palisade-watcher", folder: "Watcher", extra: [
@@ -165,10 +174,11 @@ let package = Package(
         .executableTarget(
             name: "palisade",
             dependencies: [
-                "PalisadeKafka", "PalisadeAuth", "PalisadeService", "PalisadeStore",
+                "PalisadeKafka", "PalisadeAuth", "PalisadeService", "PalisadeStore", "PalisadeCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tools/Palisade",
             swiftSettings: swiftSettings
@@ -199,7 +209,7 @@ let package = Package(
         .testTarget(
             name: "PalisadeUnitTests",
             dependencies: [
-                "PalisadeKafka", "PalisadeAuth", "PalisadeStore", "PalisadeEvents", "PalisadeService", "PalisadeRules", "PalisadeLedger", "PalisadeDelivery", "PalisadeEdge",
+                "PalisadeKafka", "PalisadeAuth", "PalisadeStore", "PalisadeEvents", "PalisadeService", "PalisadeRules", "PalisadeLedger", "PalisadeDelivery", "PalisadeEdge", "PalisadeCrypto",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/PalisadeUnitTests",

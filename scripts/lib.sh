@@ -127,6 +127,9 @@ ensure_keys() {
     "$BIN/palisade" keys generate --kid "local-$(date +%Y%m%d)" \
       --signing-key-file "$STATE/keys/signing.key" --public-key-file "$STATE/keys/public.keys" >/dev/null
   fi
+  if [ ! -s "$STATE/keys/master.key" ]; then
+    "$BIN/palisade" keys generate-master --kid "m-$(date +%Y%m%d)" --file "$STATE/keys/master.key" >/dev/null
+  fi
   export PALISADE_PLATFORM_SIGNING_KEY_FILE="$STATE/keys/signing.key"
   export PALISADE_PLATFORM_PUBLIC_KEYS_FILE="$STATE/keys/public.keys"
 }
@@ -154,6 +157,8 @@ service_env() {
   local upper; upper=$(echo "$service" | tr '[:lower:]' '[:upper:]')
   local password_var="PALISADE_DB_PASSWORD_${upper}"
   echo "PALISADE_HTTP_PORT=$port"
+  # Only the edge holds the master key (it seals the rotating signing keys).
+  [ "$service" = gateway ] && echo "PALISADE_MASTER_KEY_FILE=$STATE/keys/master.key"
   echo "PALISADE_DB_USER=palisade_${service}_app"
   echo "PALISADE_DB_PASSWORD=${!password_var}"
 }

@@ -5,15 +5,16 @@ import HTTPTypes
 import NIOCore
 import PalisadeService
 
-/// Relays an authenticated request to an internal service: the platform token, request id,
-/// traceparent and body go along; the service's answer comes back unchanged.
+/// Relays an authenticated request to an internal service: the platform token standing for the
+/// caller's credential (never the credential itself), request id, traceparent and body go
+/// along; the service's answer comes back unchanged.
 struct Forwarding: Sendable {
     let upstream: String
     let name: String
 
     static let bodyLimit = 4 * 1024 * 1024
     static let responseLimit = 16 * 1024 * 1024
-    static let forwardedHeaders: [HTTPField.Name] = [.authorization, .contentType, .accept, .traceparent]
+    static let forwardedHeaders: [HTTPField.Name] = [.contentType, .accept]
 
     func register(_ routes: [(HTTPRequest.Method, String)], on router: Router<PalisadeRequestContext>, registry: RouteRegistry) {
         for (method, path) in routes {
@@ -29,7 +30,10 @@ struct Forwarding: Sendable {
         for name in Self.forwardedHeaders {
             if let value = request.headers[name] { outgoing.headers.add(name: name.rawName, value: value) }
         }
+        guard let platformToken = context.platformToken else { throw Problem.unauthorized("a credential is required") }
+        outgoing.headers.add(name: "Authorization", value: "Bearer \(platformToken)")
         outgoing.headers.add(name: HTTPField.Name.requestID.rawName, value: context.requestID)
+        if let trace = context.traceContext { outgoing.headers.add(name: "traceparent", value: trace.header) }
         if request.method == .post || request.method == .put || request.method == .patch {
             let body = try await MessageBody.collect(request, limit: Self.bodyLimit)
             outgoing.body = .bytes(ByteBuffer(bytes: body))

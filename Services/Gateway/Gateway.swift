@@ -1,22 +1,78 @@
+import Foundation
+import PalisadeAuth
+import PalisadeCrypto
 import PalisadeEdge
 import PalisadeService
 
-/// palisade-gateway: the authenticated edge. Relays `/v1/*` to the services and keeps tenants.
+/// palisade-gateway: the authenticated edge. Verifies API keys and tokens, exchanges them for
+/// platform tokens signed with rotating keys, relays `/v1/*` to the services, and keeps
+/// tenants, users, roles and keys.
 @main
 enum Gateway: ServiceDefinition {
     static let descriptor = ServiceCatalog.gateway
 
     static func serve(on host: ServiceHost) async throws {
-        let router = host.makeRouter()
-        let perMinute = try host.settings.integer("PALISADE_RATE_LIMIT_PER_MINUTE", default: 2000, range: 1...10_000_000)
+        let settings = host.settings
+        let keyring = SigningKeyring(
+            store: SigningKeyStore(database: host.database, wrapping: try MasterKey(encoded: try settings.value("PALISADE_MASTER_KEY"))),
+            policy: try signingPolicy(settings), logger: host.logger
+        )
+        let operatorKeys = try settings.verifyingKeys()
+        let platformTokens = await PlatformTokenVerifier(verifyingKeys: operatorKeys, source: keyring)
+        let keyStore = APIKeyStore(database: host.database)
+        let audit = IdentityAudit(database: host.database, producer: host.producer)
+        let usage = APIKeyUsage()
+        let apiKeys = APIKeyAuthenticator(
+            store: keyStore, usage: usage,
+            cache: ExpiringCache(lifetime: .seconds(try settings.integer("PALISADE_CREDENTIAL_CACHE_SECONDS", default: 5, range: 0...300))),
+            logger: host.logger
+        )
+        let authenticator = EdgeAuthenticator(apiKeys: apiKeys, platformTokens: platformTokens, minter: PlatformTokenMinter(keyring: keyring))
+        let router = host.makeRouter(authenticator: authenticator)
+
+        let perMinute = try settings.integer("PALISADE_RATE_LIMIT_PER_MINUTE", default: 2000, range: 1...10_000_000)
         // Added before the routes it guards (Hummingbird applies middleware to later routes).
         router.add(middleware: RateLimitMiddleware(limiter: TokenBucketLimiter(capacity: perMinute)))
         UpstreamRoutes.register(on: router, host: host)
+        WellKnownRoutes(keyring: keyring, operatorKeys: operatorKeys).register(on: router, registry: host.routes)
+        TokenExchangeRoutes().register(on: router, registry: host.routes)
         TenantRoutes(store: TenantStore(database: host.database)).register(on: router, registry: host.routes)
+        APIKeyRoutes(store: keyStore, audit: audit, credentials: apiKeys).register(on: router, registry: host.routes)
+
         let packs = try host.consumer(group: "policy-packs", topics: [.policyPacks]) { _ in
             // Policy packs arrive with the policy engine; until then the subscription only
             // proves the topic is reachable and keeps the group's offsets current.
         }
-        try await host.run(router: router, services: [packs])
+        let relay = AuditOutboxRelay(audit: audit, logger: host.logger)
+        let flushSeconds = try settings.integer("PALISADE_KEY_USAGE_FLUSH_SECONDS", default: 15, range: 1...3600)
+        try await host.run(router: router, services: [
+            packs,
+            PeriodicService(name: "signing key rotation", interval: rotationTick(settings), logger: host.logger) {
+                try await keyring.rotate()
+                try await platformTokens.refresh()
+            },
+            PeriodicService(name: "identity audit relay", interval: .seconds(5), logger: host.logger, tick: relay.relayOnce),
+            PeriodicService(name: "api key usage flush", interval: .seconds(flushSeconds), logger: host.logger) {
+                try await usage.flush(store: keyStore, audit: audit, logger: host.logger)
+            },
+        ])
+    }
+
+    /// A key signs for `PALISADE_SIGNING_KEY_ROTATION_SECONDS` (a day) and is published
+    /// `PALISADE_SIGNING_KEY_PUBLISH_AHEAD_SECONDS` (five minutes) before it signs, so services
+    /// refreshing their JWKS on schedule know it before the first token it signs arrives.
+    static func signingPolicy(_ settings: ServiceSettings) throws -> SigningKeyring.Policy {
+        let rotation = try settings.integer("PALISADE_SIGNING_KEY_ROTATION_SECONDS", default: 86_400, range: 2...31_536_000)
+        let ahead = try settings.integer("PALISADE_SIGNING_KEY_PUBLISH_AHEAD_SECONDS", default: 300, range: 0...86_400)
+        guard ahead < rotation else {
+            throw SettingsError.invalid("PALISADE_SIGNING_KEY_PUBLISH_AHEAD_SECONDS", "must be shorter than the rotation period")
+        }
+        return SigningKeyring.Policy(rotation: TimeInterval(rotation), publishAhead: TimeInterval(ahead))
+    }
+
+    /// A quarter of the rotation period, between a quarter second and thirty seconds.
+    static func rotationTick(_ settings: ServiceSettings) throws -> Duration {
+        let rotation = try settings.integer("PALISADE_SIGNING_KEY_ROTATION_SECONDS", default: 86_400, range: 2...31_536_000)
+        return .milliseconds(min(30_000, max(250, rotation * 250)))
     }
 }

@@ -61,7 +61,7 @@ struct IncidentRoutes: Sendable {
     }
 
     private func publish(_ event: Palisade_V1_IncidentEvent, request: Request, context: PalisadeRequestContext) async throws {
-        let trace = RecordTrace(requestID: context.requestID, traceparent: request.headers[.traceparent])
+        let trace = context.trace
         do {
             try await publisher.publish([event]) { _ in trace }
         } catch {

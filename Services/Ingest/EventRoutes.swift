@@ -60,8 +60,7 @@ struct EventRoutes: Sendable {
             )
         }
         let records = try events.map { event in
-            try EventRecords.record(for: event, tenantID: claims.tenantID, requestID: context.requestID,
-                                    traceparent: request.headers[.traceparent])
+            try EventRecords.record(for: event, tenantID: claims.tenantID, trace: context.trace)
         }
         do {
             _ = try await producer.send(records)
@@ -78,12 +77,11 @@ struct EventRoutes: Sendable {
 
 /// Turns validated events into Kafka records for their topics, keyed by tenant.
 enum EventRecords {
-    static func record(for event: ValidatedEvent, tenantID: String, requestID: String, traceparent: String?) throws -> KafkaRecord {
+    static func record(for event: ValidatedEvent, tenantID: String, trace: RecordTrace) throws -> KafkaRecord {
         let topic: Topic = switch event {
         case .runtime: .runtime
         case .change: .change
         }
-        return KafkaRecord(topic: topic, tenantID: tenantID, protobuf: try event.serialized(),
-                           trace: RecordTrace(requestID: requestID, traceparent: traceparent))
+        return KafkaRecord(topic: topic, tenantID: tenantID, protobuf: try event.serialized(), trace: trace)
     }
 }

@@ -13,10 +13,13 @@ enum Watcher: ServiceDefinition {
         let router = host.makeRouter()
         let minimumInterval = try settings.integer("PALISADE_WATCHER_MIN_INTERVAL_SECONDS", default: 60, range: 1...86_400)
         SourceRoutes(store: store, minimumInterval: minimumInterval).register(on: router, registry: host.routes)
-        let poller = SourcePoller(
-            store: store, check: SourceCheck(store: store, producer: host.producer, logger: host.logger),
-            tick: .milliseconds(try settings.integer("PALISADE_WATCHER_TICK_MS", default: 1000, range: 50...60_000)),
-            logger: host.logger
+        let sources = SourcePoller(
+            store: store, check: SourceCheck(store: store, producer: host.producer, logger: host.logger), logger: host.logger
+        )
+        let poller = PeriodicService(
+            name: "watcher poll",
+            interval: .milliseconds(try settings.integer("PALISADE_WATCHER_TICK_MS", default: 1000, range: 50...60_000)),
+            logger: host.logger, tick: sources.pollOnce
         )
         let inventory = RouteInventory(store: store, logger: host.logger)
         let routes = try host.consumer(group: "inventory", topics: [.runtime]) { batch in

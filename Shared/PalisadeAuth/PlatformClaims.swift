@@ -66,18 +66,26 @@ public enum Capability {
     public static let eventsRead = "events:read"
     public static let tenantsAdmin = "tenants:admin"
     public static let policyAdmin = "policy:admin"
+    public static let decisionsRequest = "decisions:request"
     public static let incidentsRead = "incidents:read"
     public static let incidentsWrite = "incidents:write"
     public static let auditRead = "audit:read"
     public static let alertsAdmin = "alerts:admin"
     public static let siemAdmin = "siem:admin"
     public static let watchersAdmin = "watchers:admin"
+    public static let keysAdmin = "keys:admin"
+    /// Users, roles and OIDC issuers of the tenant.
+    public static let identityAdmin = "identity:admin"
+    public static let proxyUse = "proxy:use"
 
     /// Everything a tenant's administrator may do inside the tenant (not `tenants:admin`).
     public static let tenantAdministration = [
-        eventsWrite, eventsRead, policyAdmin, incidentsRead, incidentsWrite, auditRead,
-        alertsAdmin, siemAdmin, watchersAdmin,
+        eventsWrite, eventsRead, policyAdmin, decisionsRequest, incidentsRead, incidentsWrite, auditRead,
+        alertsAdmin, siemAdmin, watchersAdmin, keysAdmin, identityAdmin, proxyUse,
     ]
+
+    /// Every capability a credential may name.
+    public static let known: Set<String> = Set(tenantAdministration + [tenantsAdmin])
 }
 
 /// Why a token was refused; the text is safe to show the caller (it never echoes the token).

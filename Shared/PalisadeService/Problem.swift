@@ -130,6 +130,13 @@ extension Problem {
         Problem(.forbidden, slug: "forbidden", title: "Forbidden", detail: detail)
     }
 
+    /// 403 naming the capability, also as `missing_capability` for programs.
+    public static func missingCapability(_ capability: String) -> Problem {
+        Problem(.forbidden, slug: "missing-capability", title: "Forbidden",
+                detail: "the credential lacks the '\(capability)' capability",
+                extensions: ["missing_capability": [capability]])
+    }
+
     public static func unavailable(_ detail: String, retryAfterSeconds: Int = 1) -> Problem {
         var headers = HTTPFields()
         headers[.retryAfter] = "\(retryAfterSeconds)"

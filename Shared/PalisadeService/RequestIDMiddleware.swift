@@ -1,8 +1,12 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import PalisadeKafka
+import PalisadeStore
 
-/// Accepts a well-formed `X-Request-Id` or makes one; puts it in the logger and the response.
+/// Accepts a well-formed `X-Request-Id` or makes one, continues the caller's W3C trace (or
+/// starts one), and puts both into the logger, the response, and every database transaction
+/// the request runs (`palisade.request_id`, via `RequestTrace`).
 public struct RequestIDMiddleware: RouterMiddleware {
     public typealias Context = PalisadeRequestContext
 
@@ -12,10 +16,17 @@ public struct RequestIDMiddleware: RouterMiddleware {
         var context = context
         let offered = request.headers[.requestID]
         let requestID = offered.flatMap { Self.isAcceptable($0) ? $0 : nil } ?? UUID().uuidString.lowercased()
+        let trace = TraceContext(continuing: request.headers[.traceparent])
         context.requestID = requestID
+        context.traceContext = trace
         context.logger[metadataKey: "request_id"] = .string(requestID)
-        var response = try await next(request, context)
+        context.logger[metadataKey: "trace_id"] = .string(trace.traceID)
+        context.logger[metadataKey: "span_id"] = .string(trace.spanID)
+        var response = try await RequestTrace.$requestID.withValue(requestID) {
+            try await next(request, context)
+        }
         response.headers[.requestID] = requestID
+        response.headers[.traceparent] = trace.header
         return response
     }
 

@@ -17,6 +17,8 @@ public struct ServiceHost: Sendable {
     public let producer: KafkaProducer
     public let verifier: PlatformTokenVerifier
     public let routes: RouteRegistry
+    /// How often the verifier asks the JWKS for keys besides when it meets an unknown kid.
+    let jwksRefresh: Duration
 
     public var descriptor: ServiceDescriptor { settings.descriptor }
 
@@ -26,18 +28,23 @@ public struct ServiceHost: Sendable {
         logger = Logger(label: settings.descriptor.executable)
         database = Database(configuration: settings.database(role: .runtime), logger: logger)
         producer = try KafkaProducer(configuration: try settings.kafka(), logger: logger)
-        verifier = await PlatformTokenVerifier(verifyingKeys: try settings.verifyingKeys())
+        verifier = await PlatformTokenVerifier(
+            verifyingKeys: try settings.verifyingKeys(), source: settings.jwksURL.map(JWKSKeySource.init(url:))
+        )
+        jwksRefresh = .seconds(try settings.integer("PALISADE_PLATFORM_JWKS_REFRESH_SECONDS", default: 60, range: 1...86_400))
         routes = RouteRegistry()
     }
 
-    /// A router with request ids, RFC 7807 errors, metrics, platform-token auth on `/v1/`,
-    /// and `/healthz`, `/readyz`, `/metrics`.
-    public func makeRouter() -> Router<PalisadeRequestContext> {
+    /// A router with request ids, RFC 7807 errors, metrics, authentication on `/v1/` (platform
+    /// tokens unless told otherwise), and `/healthz`, `/readyz`, `/metrics`.
+    public func makeRouter(authenticator: (any Authenticator)? = nil) -> Router<PalisadeRequestContext> {
         let router = Router(context: PalisadeRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: ProblemMiddleware(registry: routes))
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: PlatformAuthMiddleware(verifier: verifier, pathPrefix: "/v1/"))
+        router.add(middleware: AuthenticationMiddleware(
+            authenticator: authenticator ?? PlatformTokenAuthenticator(verifier: verifier), pathPrefix: "/v1/"
+        ))
         HealthRoutes(database: database, producer: producer, metrics: metrics).register(on: router, registry: routes)
         return router
     }
@@ -60,10 +67,13 @@ public struct ServiceHost: Sendable {
     /// Serves HTTP until SIGTERM/SIGINT, then shuts down in reverse order: stop accepting and
     /// drain requests, stop consumers (offsets committed), flush the producer, close the pool.
     public func run(router: Router<PalisadeRequestContext>, services: [any Service] = []) async throws {
+        let keyRefresh: [any Service] = settings.jwksURL == nil ? [] : [
+            PeriodicService(name: "platform key refresh", interval: jwksRefresh, logger: logger, tick: verifier.refresh),
+        ]
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: descriptor.executable),
-            services: [database, producer] + services,
+            services: [database, producer] + services + keyRefresh,
             logger: logger
         )
         logger.info("starting", metadata: ["port": "\(settings.port)"])

@@ -38,12 +38,18 @@ public struct ServiceSettings: Sendable {
         )
     }
 
-    /// `PALISADE_PLATFORM_PUBLIC_KEYS` (`kid:base64,...`) or the file `PALISADE_PLATFORM_PUBLIC_KEYS_FILE`.
+    /// `PALISADE_PLATFORM_PUBLIC_KEYS` (`kid:base64,...`) or the file `PALISADE_PLATFORM_PUBLIC_KEYS_FILE`:
+    /// operator keys, verified besides what the JWKS publishes. Required when there is no JWKS.
     public func verifyingKeys() throws -> [PlatformVerifyingKey] {
-        let text = try value("PALISADE_PLATFORM_PUBLIC_KEYS")
+        let text = (try? value("PALISADE_PLATFORM_PUBLIC_KEYS")) ?? ""
         let keys = try PlatformVerifyingKey.list(text)
-        guard !keys.isEmpty else { throw SettingsError.missing("PALISADE_PLATFORM_PUBLIC_KEYS") }
+        guard !keys.isEmpty || jwksURL != nil else { throw SettingsError.missing("PALISADE_PLATFORM_PUBLIC_KEYS") }
         return keys
+    }
+
+    /// `PALISADE_PLATFORM_JWKS_URL`: the gateway's `/.well-known/jwks.json`, for rotated keys.
+    public var jwksURL: String? {
+        environment["PALISADE_PLATFORM_JWKS_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// `PALISADE_PLATFORM_SIGNING_KEY` (`kid:base64 seed`) or `PALISADE_PLATFORM_SIGNING_KEY_FILE`.

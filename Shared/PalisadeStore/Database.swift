@@ -75,9 +75,14 @@ public final class Database: Service, Sendable {
         }
     }
 
-    /// Transaction-local claims: gone at COMMIT or ROLLBACK, never left on a pooled connection.
+    /// Transaction-local claims and request id: gone at COMMIT or ROLLBACK, never left on a
+    /// pooled connection. The request id lets a slow query or a lock be traced to its request.
     private static func setClaims(_ scope: TenantScope, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("SELECT set_config('request.jwt.claims', \(scope.claimsJSON), true)", logger: logger)
+        let requestID = RequestTrace.requestID ?? ""
+        try await connection.query(
+            "SELECT set_config('request.jwt.claims', \(scope.claimsJSON), true), set_config('palisade.request_id', \(requestID), true)",
+            logger: logger
+        )
     }
 
     /// `SELECT 1` round trip, for readiness.

@@ -87,6 +87,7 @@ func listAll(token: String, from base: String) async throws -> [String] {
     repeat {
         let query = "limit=1000" + (cursor.map { "&cursor=\($0)" } ?? "")
         let answer = try await HTTP.send(.GET, base + "/v1/events?\(query)", token: token)
+        #expect(answer.status == 200, "GET /v1/events answered \(answer.status): \(answer.text.prefix(300))")
         ids += (answer.json["events"] as? [[String: Any]] ?? []).compactMap { $0["event_id"] as? String }
         cursor = answer.json["next_cursor"] as? String
     } while cursor != nil

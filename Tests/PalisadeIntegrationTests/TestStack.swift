@@ -37,6 +37,8 @@ struct TestEnvironment: Sendable {
         environment["PALISADE_DB_USER"] = "palisade_\(service)_app"
         environment["PALISADE_DB_PASSWORD"] = self["PALISADE_DB_PASSWORD_\(service.uppercased())"]
         environment["PALISADE_HTTP_PORT"] = "\(port)"
+        // Only the edge mints platform tokens.
+        if service == "gateway" { environment["PALISADE_MASTER_KEY_FILE"] = self["PALISADE_MASTER_KEY_FILE"] }
         // Tests poll the API far faster than a tenant's default allowance; RateLimitTests sets its own.
         environment["PALISADE_RATE_LIMIT_PER_MINUTE"] = "10000000"
         environment.merge(extra) { _, new in new }
@@ -50,6 +52,42 @@ struct TestEnvironment: Sendable {
     func token(tenant: UUID, capabilities: [String] = Capability.tenantAdministration, issuedAt: Date = Date()) async throws -> String {
         let claims = PlatformClaims(subject: "user:test", tenantID: tenant, roles: ["admin"], capabilities: capabilities, issuedAt: issuedAt)
         return try await PlatformTokenIssuer(signingKey: try signingKey()).mint(claims)
+    }
+}
+
+/// Calls to the gateway's API as one credential.
+struct APIClient: Sendable {
+    let base: String
+    let credential: String
+
+    func get(_ path: String) async throws -> HTTP.Answer {
+        try await HTTP.send(.GET, base + path, token: credential)
+    }
+
+    func delete(_ path: String) async throws -> HTTP.Answer {
+        try await HTTP.send(.DELETE, base + path, token: credential)
+    }
+
+    func post(_ path: String, json: Any) async throws -> HTTP.Answer {
+        try await HTTP.send(.POST, base + path, token: credential, contentType: "application/json",
+                            body: try JSONSerialization.data(withJSONObject: json))
+    }
+
+    func patch(_ path: String, json: Any) async throws -> HTTP.Answer {
+        try await HTTP.send(.PATCH, base + path, token: credential, contentType: "application/json",
+                            body: try JSONSerialization.data(withJSONObject: json))
+    }
+
+    /// A new API key of this credential's tenant; its text (`pal_…`).
+    func createKey(name: String = "test key", capabilities: [String]? = nil, expiresAt: Date? = nil) async throws -> (id: String, key: String) {
+        var body: [String: Any] = ["name": name]
+        if let capabilities { body["capabilities"] = capabilities }
+        if let expiresAt { body["expires_at"] = expiresAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)) }
+        let answer = try await post("/v1/api-keys", json: body)
+        guard answer.status == 201, let id = answer.json["key_id"] as? String, let key = answer.json["key"] as? String else {
+            throw TestSetupError("creating an API key answered \(answer.status): \(answer.text)")
+        }
+        return (id, key)
     }
 }
 
@@ -84,9 +122,12 @@ final class ServiceStack: @unchecked Sendable {
 
     init(_ services: [String], environment: TestEnvironment, extra: [String: String] = [:]) async throws {
         self.environment = environment
-        self.extra = extra
         let ports = TestPorts.block(services.count + 1)
         var gatewayEnvironment = extra
+        // Services verify the platform tokens the gateway mints with the keys it publishes.
+        var extra = extra
+        extra["PALISADE_PLATFORM_JWKS_URL"] = "http://127.0.0.1:\(ports[0])/.well-known/jwks.json"
+        self.extra = extra
         for (service, port) in zip(services, ports.dropFirst()) {
             gatewayEnvironment["PALISADE_\(service.uppercased())_URL"] = "http://127.0.0.1:\(port)"
             processes[service] = try ServiceProcess(service, port: port, environment: environment, extra: extra)

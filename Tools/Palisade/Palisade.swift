@@ -6,6 +6,9 @@ struct Palisade: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "palisade",
         abstract: "Administer a Palisade installation.",
-        subcommands: [DevBrokerCommand.self, KeysCommand.self, TokenCommand.self, DatabaseCommand.self, TenantCommand.self]
+        subcommands: [
+            DevBrokerCommand.self, KeysCommand.self, TokenCommand.self, DatabaseCommand.self, TenantCommand.self,
+            APIKeyCommand.self,
+        ]
     )
 }

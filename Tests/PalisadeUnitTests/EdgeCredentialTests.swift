@@ -1,0 +1,106 @@
+import Foundation
+import PalisadeAuth
+import PalisadeCrypto
+import PalisadeEdge
+import PalisadeService
+import Testing
+
+@Suite struct EdgeCredentialTests {
+    @Test func apiKeyTextRoundTripsAndRejectsLookalikes() throws {
+        let key = APIKeyText.generate()
+        let parsed = try #require(APIKeyText(key.text))
+        #expect(parsed == key)
+        #expect(parsed.matches(storedHash: key.secretHash))
+        #expect(!parsed.matches(storedHash: APIKeyText.generate().secretHash))
+        #expect(APIKeyText("pal_\(key.id)") == nil)
+        #expect(APIKeyText("pal_\(key.id.uppercased())_\(key.secret)") == nil)
+        #expect(APIKeyText("key_\(key.id)_\(key.secret)") == nil)
+        #expect(APIKeyText("pal_\(key.id)_short") == nil)
+    }
+
+    @Test func constantTimeEqualityComparesWholeValues() {
+        #expect(ConstantTime.equal(Data([1, 2, 3]), Data([1, 2, 3])))
+        #expect(!ConstantTime.equal(Data([1, 2, 3]), Data([1, 2, 4])))
+        #expect(!ConstantTime.equal(Data([1, 2, 3]), Data([1, 2])))
+    }
+
+    @Test func masterKeySealsBoundToItsContext() throws {
+        let key = try MasterKey(encoded: MasterKey.generateEncoded(keyID: "m1"))
+        let sealed = try key.seal(Data("secret".utf8), context: "row-1")
+        #expect(try key.open(sealed, context: "row-1") == Data("secret".utf8))
+        #expect(throws: KeyWrappingError.self) { try key.open(sealed, context: "row-2") }
+        var tampered = sealed
+        tampered[tampered.count - 1] ^= 1
+        #expect(throws: KeyWrappingError.self) { try key.open(tampered, context: "row-1") }
+        let other = try MasterKey(encoded: MasterKey.generateEncoded(keyID: "m2"))
+        #expect(throws: KeyWrappingError.self) { try other.open(sealed, context: "row-1") }
+        #expect(throws: KeyWrappingError.self) { try MasterKey(encoded: "m1:c2hvcnQ=") }
+    }
+
+    @Test func traceContextContinuesAValidTraceAndStartsOtherwise() {
+        let incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        let continued = TraceContext(continuing: incoming)
+        #expect(continued.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")
+        #expect(continued.spanID != "00f067aa0ba902b7")
+        #expect(continued.header.hasPrefix("00-4bf92f3577b34da6a3ce929d0e0e4736-"))
+        for bad in ["", "00-0000000000000000000000000000000-00f067aa0ba902b7-01",
+                    "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+                    "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+                    "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                    "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra"] {
+            let fresh = TraceContext(continuing: bad)
+            #expect(fresh.traceID != "4bf92f3577b34da6a3ce929d0e0e4736")
+            #expect(fresh.traceID.count == 32 && fresh.spanID.count == 16 && fresh.flags == "01")
+        }
+    }
+
+    @Test func expiringCacheForgetsAfterItsLifetime() {
+        let cache = ExpiringCache<String, Int>(lifetime: .seconds(10), capacity: 2)
+        let start = ContinuousClock.now
+        cache.store(1, for: "a", now: start)
+        #expect(cache.value(for: "a", now: start + .seconds(9)) == 1)
+        #expect(cache.value(for: "a", now: start + .seconds(11)) == nil)
+        cache.store(2, for: "b", now: start)
+        cache.store(3, for: "c", now: start)
+        cache.store(4, for: "d", now: start)
+        #expect(cache.value(for: "d", now: start) == 4, "a full cache still takes new entries")
+        cache.remove("d")
+        #expect(cache.value(for: "d", now: start) == nil)
+    }
+
+    /// Keys that a rotation adds are learnt on the first token that names them.
+    @Test func verifierLearnsRotatedKeysFromItsSource() async throws {
+        let first = PlatformSigningKey.generate(kid: "k1")
+        let second = PlatformSigningKey.generate(kid: "k2")
+        let source = RotatingSource(keys: [first.verifyingKey])
+        let verifier = await PlatformTokenVerifier(verifyingKeys: [], source: source, minimumRefreshInterval: .zero)
+        try await verifier.refresh()
+        let claims = PlatformClaims(subject: "s", tenantID: UUID(), roles: [], capabilities: [])
+        _ = try await verifier.verify(try await PlatformTokenIssuer(signingKey: first).mint(claims))
+        let rotated = try await PlatformTokenIssuer(signingKey: second).mint(claims)
+        await #expect(throws: TokenError.unknownKey) { try await verifier.verify(rotated) }
+        source.publish([first.verifyingKey, second.verifyingKey])
+        #expect(try await verifier.verify(rotated).sub.value == "s")
+        let stranger = try await PlatformTokenIssuer(signingKey: .generate(kid: "k2")).mint(claims)
+        await #expect(throws: TokenError.self) { try await verifier.verify(stranger) }
+    }
+}
+
+/// Our own key-source seam, not a third party: stands in for the gateway's JWKS.
+final class RotatingSource: PlatformKeySource, @unchecked Sendable {
+    // @unchecked Sendable: `keys` is guarded by `lock`.
+    private let lock = NSLock()
+    private var keys: [PlatformVerifyingKey]
+
+    init(keys: [PlatformVerifyingKey]) {
+        self.keys = keys
+    }
+
+    func publish(_ keys: [PlatformVerifyingKey]) {
+        lock.withLock { self.keys = keys }
+    }
+
+    func verifyingKeys() async throws -> [PlatformVerifyingKey] {
+        lock.withLock { keys }
+    }
+}
