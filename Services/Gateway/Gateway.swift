@@ -27,17 +27,46 @@ enum Gateway: ServiceDefinition {
             cache: ExpiringCache(lifetime: .seconds(try settings.integer("PALISADE_CREDENTIAL_CACHE_SECONDS", default: 5, range: 0...300))),
             logger: host.logger
         )
-        let authenticator = EdgeAuthenticator(apiKeys: apiKeys, platformTokens: platformTokens, minter: PlatformTokenMinter(keyring: keyring))
+        let userStore = UserStore(database: host.database)
+        let roleStore = RoleStore(database: host.database)
+        let issuerStore = IssuerStore(database: host.database)
+        let cacheLifetime = Duration.seconds(try settings.integer("PALISADE_CREDENTIAL_CACHE_SECONDS", default: 5, range: 0...300))
+        let oidc = OIDCAuthenticator(
+            verifier: OIDCTokenVerifier(
+                fetch: JWKSDocument.fetch,
+                maximumAge: .seconds(try settings.integer("PALISADE_OIDC_JWKS_MAX_AGE_SECONDS", default: 600, range: 1...86_400)),
+                minimumRefreshInterval: .seconds(try settings.integer("PALISADE_OIDC_JWKS_MIN_REFRESH_SECONDS", default: 10, range: 0...3600))
+            ),
+            issuers: issuerStore, users: userStore, roles: roleStore,
+            registrations: ExpiringCache(lifetime: cacheLifetime), verified: ExpiringCache(lifetime: cacheLifetime),
+            logger: host.logger
+        )
+        let authenticator = EdgeAuthenticator(apiKeys: apiKeys, oidc: oidc, platformTokens: platformTokens,
+                                              minter: PlatformTokenMinter(keyring: keyring))
         let router = host.makeRouter(authenticator: authenticator)
 
         let perMinute = try settings.integer("PALISADE_RATE_LIMIT_PER_MINUTE", default: 2000, range: 1...10_000_000)
+        let perRoute = try settings.integer("PALISADE_ROUTE_RATE_LIMIT_PER_MINUTE", default: perMinute, range: 1...10_000_000)
+        let tenantStore = TenantStore(database: host.database)
+        let tenantLimits = ExpiringCache<String, RateLimits>(lifetime: .seconds(30))
         // Added before the routes it guards (Hummingbird applies middleware to later routes).
-        router.add(middleware: RateLimitMiddleware(limiter: TokenBucketLimiter(capacity: perMinute)))
+        router.add(middleware: RateLimitMiddleware(
+            tenants: TokenBucketLimiter(capacity: perMinute), routes: TokenBucketLimiter(capacity: perRoute)
+        ) { tenant in
+            if let known = tenantLimits.value(for: tenant) { return known }
+            guard let tenantID = UUID(uuidString: tenant) else { return .defaults }
+            let limits = try await tenantStore.limits(tenantID, logger: host.logger)
+            tenantLimits.store(limits, for: tenant)
+            return limits
+        })
         UpstreamRoutes.register(on: router, host: host)
         WellKnownRoutes(keyring: keyring, operatorKeys: operatorKeys).register(on: router, registry: host.routes)
         TokenExchangeRoutes().register(on: router, registry: host.routes)
-        TenantRoutes(store: TenantStore(database: host.database)).register(on: router, registry: host.routes)
+        TenantRoutes(store: tenantStore, routes: host.routes, limits: tenantLimits).register(on: router, registry: host.routes)
         APIKeyRoutes(store: keyStore, audit: audit, credentials: apiKeys).register(on: router, registry: host.routes)
+        UserRoutes(users: userStore, roles: roleStore, audit: audit).register(on: router, registry: host.routes)
+        RoleRoutes(roles: roleStore, audit: audit).register(on: router, registry: host.routes)
+        IssuerRoutes(issuers: issuerStore, roles: roleStore, audit: audit).register(on: router, registry: host.routes)
 
         let packs = try host.consumer(group: "policy-packs", topics: [.policyPacks]) { _ in
             // Policy packs arrive with the policy engine; until then the subscription only

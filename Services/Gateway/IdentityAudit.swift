@@ -51,6 +51,16 @@ struct IdentityAudit: Sendable {
         }
     }
 
+    /// After a change committed: publishes the tenant's unpublished entries (the change's own
+    /// among them). A failure is logged and left to the relay.
+    func flush(tenant: UUID, trace: RecordTrace, logger: Logger) async {
+        do {
+            _ = try await publishPending(tenant: tenant, limit: 100, logger: logger)
+        } catch {
+            logger.warning("identity audit entries left for the relay", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Publishes up to `limit` unpublished entries of one tenant, oldest first.
     func publishPending(tenant: UUID, limit: Int, logger: Logger) async throws -> Int {
         let scope = TenantScope.service("gateway", tenantID: tenant)

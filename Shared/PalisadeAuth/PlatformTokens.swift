@@ -120,6 +120,13 @@ actor RefreshGate {
         lastSucceeded = .now
     }
 
+    /// Skips when the last success is less than `minimumInterval` old (for sources where a
+    /// made-up kid should cost nothing, not a wait).
+    func runIfDue(_ work: @escaping @Sendable () async throws -> Void) async throws {
+        if inFlight == nil, let lastSucceeded, ContinuousClock.now - lastSucceeded < minimumInterval { return }
+        try await run(work)
+    }
+
     func runSoon(_ work: @escaping @Sendable () async throws -> Void) async throws {
         let arrived = ContinuousClock.now
         if inFlight == nil, let lastSucceeded {
@@ -128,6 +135,17 @@ actor RefreshGate {
         }
         if let lastSucceeded, lastSucceeded > arrived, inFlight == nil { return }
         try await run(work)
+    }
+}
+
+/// What an unverified JWT claims to be, for routing it to the right verifier only.
+public enum UnverifiedJWT {
+    /// The payload's `iss`, or nil when the text is not a JWT with one.
+    public static func issuer(of token: String) -> String? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let data = Base64URL.decode(String(parts[1])),
+              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
+        return object["iss"] as? String
     }
 }
 

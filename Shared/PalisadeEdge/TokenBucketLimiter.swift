@@ -1,8 +1,9 @@
 import Synchronization
 
-/// Token buckets by key (a tenant id): each holds up to `capacity` tokens and refills at
-/// `capacity` per `period`, so a tenant may burst to its whole allowance and then proceeds at
-/// the steady rate.
+/// Token buckets by key (a tenant, or a tenant and route): each holds up to its capacity and
+/// refills at capacity per `period`, so a caller may burst to its whole allowance and then
+/// proceeds at the steady rate. Capacities are per call, so a tenant's configured allowance
+/// applies as soon as it is known.
 public final class TokenBucketLimiter: Sendable {
     public struct Decision: Sendable, Equatable {
         public let allowed: Bool
@@ -16,6 +17,7 @@ public final class TokenBucketLimiter: Sendable {
         var updated: ContinuousClock.Instant
     }
 
+    /// The capacity of `take` calls that name none.
     public let capacity: Int
     public let period: Duration
     /// Buckets idle this long are full again and can be dropped (bounds memory).
@@ -28,13 +30,14 @@ public final class TokenBucketLimiter: Sendable {
         idleAfter = period * 2
     }
 
-    /// Takes one token from `key`'s bucket if it has one.
-    public func take(_ key: String, now: ContinuousClock.Instant = .now) -> Decision {
-        let perSecond = Double(capacity) / period.seconds
+    /// Takes one token from `key`'s bucket of `capacity` (the default when nil) if it has one.
+    public func take(_ key: String, capacity: Int? = nil, now: ContinuousClock.Instant = .now) -> Decision {
+        let capacity = Double(max(1, capacity ?? self.capacity))
+        let perSecond = capacity / period.seconds
         return buckets.withLock { buckets in
             if buckets.count > 10_000 { buckets = buckets.filter { now - $0.value.updated < idleAfter } }
-            var bucket = buckets[key] ?? Bucket(tokens: Double(capacity), updated: now)
-            bucket.tokens = min(Double(capacity), bucket.tokens + (now - bucket.updated).seconds * perSecond)
+            var bucket = buckets[key] ?? Bucket(tokens: capacity, updated: now)
+            bucket.tokens = min(capacity, bucket.tokens + (now - bucket.updated).seconds * perSecond)
             bucket.updated = now
             defer { buckets[key] = bucket }
             guard bucket.tokens >= 1 else {

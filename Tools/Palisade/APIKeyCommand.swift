@@ -38,8 +38,7 @@ struct APIKeyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try await GatewayClient.operatorFor(tenant: tenant, capabilities: Capability.keysAdmin, gateway: options.gateway)
-            let keys = try await client.call(.GET, "/v1/api-keys", expected: 200)
-            print(String(decoding: try JSONSerialization.data(withJSONObject: keys, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+            printJSON(try await client.call(.GET, "/v1/api-keys", expected: 200))
         }
     }
 
