@@ -138,6 +138,7 @@ common_env() {
   export PALISADE_DB_HOST=127.0.0.1 PALISADE_DB_PORT="$PG_PORT" PALISADE_DB_NAME=palisade
   export PALISADE_KAFKA_BROKERS_FILE="$STATE/kafka.bootstrap"
   export PALISADE_MIGRATIONS_DIR="$ROOT/migrations"
+  export PALISADE_OPENAPI_FILE="$ROOT/proto/openapi.yaml"
 }
 
 bootstrap_database() {

@@ -67,6 +67,11 @@ enum Gateway: ServiceDefinition {
         UserRoutes(users: userStore, roles: roleStore, audit: audit).register(on: router, registry: host.routes)
         RoleRoutes(roles: roleStore, audit: audit).register(on: router, registry: host.routes)
         IssuerRoutes(issuers: issuerStore, roles: roleStore, audit: audit).register(on: router, registry: host.routes)
+        let document = APIDocumentRoutes(
+            document: try OpenAPIDocument(contentsOf: settings.environment["PALISADE_OPENAPI_FILE"] ?? "proto/openapi.yaml")
+        )
+        document.register(on: router, registry: host.routes)
+        try document.requireMatch(host.routes)
 
         let packs = try host.consumer(group: "policy-packs", topics: [.policyPacks]) { _ in
             // Policy packs arrive with the policy engine; until then the subscription only

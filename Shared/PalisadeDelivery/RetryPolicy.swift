@@ -54,6 +54,9 @@ extension RetryPolicy {
         while true {
             number += 1
             let outcome = await attempt()
+            // An attempt cut short by shutdown says nothing about the receiver: no verdict, no
+            // dead letter; the caller's batch is redelivered.
+            try Task.checkCancellation()
             let verdict: DeliveryVerdict
             if outcome.succeeded {
                 verdict = .delivered

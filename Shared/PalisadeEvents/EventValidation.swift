@@ -57,6 +57,10 @@ public struct EventValidator: Sendable {
         guard case .object = json else {
             return .invalid([FieldViolation(index: index, field: "", reason: "an event must be a JSON object")])
         }
+        // Postgres text and jsonb cannot hold U+0000; refused here, it can never stall a consumer.
+        if let path = json.pathToNUL() {
+            return .invalid([FieldViolation(index: index, field: path, reason: "must not contain U+0000")])
+        }
         let eventID = check.identifier(json["event_id"], field: "event_id")
         let type = check.text(json["type"], field: "type", maxLength: 128)
         let timestamp = check.timestamp(json["timestamp"], field: "timestamp")

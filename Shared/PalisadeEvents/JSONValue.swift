@@ -76,3 +76,27 @@ public enum JSONValue: Codable, Sendable, Equatable {
         return (try? encoder.encode(self)) ?? Data("null".utf8)
     }
 }
+
+extension JSONValue {
+    /// The path of the first string or key holding U+0000 (`payload.model`, `tags[2]`), if any.
+    public func pathToNUL(at path: String = "") -> String? {
+        switch self {
+        case .string(let text):
+            return text.unicodeScalars.contains("\u{0}") ? path : nil
+        case .array(let items):
+            for (position, item) in items.enumerated() {
+                if let found = item.pathToNUL(at: "\(path)[\(position)]") { return found }
+            }
+            return nil
+        case .object(let members):
+            for (key, value) in members.sorted(by: { $0.key < $1.key }) {
+                let child = path.isEmpty ? key : "\(path).\(key)"
+                if key.unicodeScalars.contains("\u{0}") { return child }
+                if let found = value.pathToNUL(at: child) { return found }
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+}

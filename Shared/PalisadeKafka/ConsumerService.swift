@@ -40,7 +40,12 @@ public struct ConsumerService: Service {
         let consumer = self.consumer
         try await withGracefulShutdownHandler {
             for try await batch in consumer.batches(maxCount: maxBatch) {
-                let poisoned = await handleUntilDone(batch)
+                // A shutdown cancels a batch still being handled (a receiver being retried, say):
+                // its offsets are not stored, so whoever takes the partition handles it again.
+                guard let poisoned = await cancelWhenGracefulShutdown({ await handleUntilDone(batch) }) else {
+                    logger.info("batch abandoned for shutdown; it will be redelivered", metadata: ["consumer": "\(name)", "records": "\(batch.count)"])
+                    break
+                }
                 if !poisoned.isEmpty {
                     _ = try await deadLetters.send(poisoned)
                     deadLettered.increment(by: poisoned.count)
@@ -54,8 +59,9 @@ public struct ConsumerService: Service {
         await consumer.close()
     }
 
-    /// Runs the handler until it succeeds; returns the dead letters of records it refused.
-    private func handleUntilDone(_ batch: [KafkaMessage]) async -> [KafkaRecord] {
+    /// Runs the handler until it succeeds; returns the dead letters of records it refused, or
+    /// nil when cancelled first (nothing of the batch may be committed then).
+    private func handleUntilDone(_ batch: [KafkaMessage]) async -> [KafkaRecord]? {
         var attempt = 0
         while true {
             do {
@@ -66,7 +72,8 @@ public struct ConsumerService: Service {
                 logger.warning("poison record in batch; handling one by one", metadata: ["reason": "\(poison.reason)"])
                 var letters: [KafkaRecord] = []
                 for message in batch {
-                    letters += await handleUntilDone([message])
+                    guard let refused = await handleUntilDone([message]) else { return nil }
+                    letters += refused
                 }
                 return letters
             } catch let poison as PoisonRecord {
@@ -84,7 +91,7 @@ public struct ConsumerService: Service {
                 ])
                 // Backoff between retries of a failing effect (not synchronisation).
                 try? await Task.sleep(for: delay)
-                if Task.isCancelled { return [] }
+                if Task.isCancelled { return nil }
             }
         }
     }

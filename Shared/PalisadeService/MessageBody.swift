@@ -34,7 +34,20 @@ public enum MessageBody {
         guard let value = try? JSONDecoder().decode(Value.self, from: data) else {
             throw Problem.malformed("the body is not valid JSON of the expected shape")
         }
+        // Postgres text cannot hold U+0000: refuse it here rather than fail the statement.
+        if data.contains(0x5C), let parsed = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]), containsNUL(parsed) {
+            throw Problem.invalid("the body is not valid", errors: [ProblemField(index: nil, field: "", reason: "strings must not contain U+0000")])
+        }
         return value
+    }
+
+    static func containsNUL(_ value: Any) -> Bool {
+        switch value {
+        case let text as String: text.unicodeScalars.contains("\u{0}")
+        case let list as [Any]: list.contains(where: containsNUL)
+        case let map as [String: Any]: map.contains { containsNUL($0.key) || containsNUL($0.value) }
+        default: false
+        }
     }
 
 

@@ -48,7 +48,8 @@ public struct PageRequest: Sendable {
                 problems.append(ProblemField(index: nil, field: "limit", reason: "must be a whole number from 1 to \(Self.maximumLimit)"))
             }
         }
-        if let cursor {
+        // An empty cursor is no cursor: the first page.
+        if let cursor, !cursor.isEmpty {
             self.cursor = PageCursor(encoded: cursor).flatMap { validCursor($0) ? $0 : nil }
             if self.cursor == nil { problems.append(ProblemField(index: nil, field: "cursor", reason: "is not a cursor this API returned")) }
         }

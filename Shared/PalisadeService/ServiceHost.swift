@@ -42,6 +42,7 @@ public struct ServiceHost: Sendable {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: ProblemMiddleware(registry: routes))
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: QuerySafetyMiddleware())
         router.add(middleware: AuthenticationMiddleware(
             authenticator: authenticator ?? PlatformTokenAuthenticator(verifier: verifier), pathPrefix: "/v1/"
         ))

@@ -30,7 +30,7 @@ struct TestEnvironment: Sendable {
     /// The environment of one service process: its runtime role only.
     func serviceEnvironment(_ service: String, port: Int, extra: [String: String] = [:]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        for key in ["PALISADE_DB_PORT", "PALISADE_KAFKA_BROKERS_FILE", "PALISADE_PLATFORM_PUBLIC_KEYS_FILE", "PALISADE_MIGRATIONS_DIR"] {
+        for key in ["PALISADE_DB_PORT", "PALISADE_KAFKA_BROKERS_FILE", "PALISADE_PLATFORM_PUBLIC_KEYS_FILE", "PALISADE_MIGRATIONS_DIR", "PALISADE_OPENAPI_FILE"] {
             environment[key] = self[key]
         }
         environment["PALISADE_DB_HOST"] = "127.0.0.1"
@@ -76,6 +76,18 @@ struct APIClient: Sendable {
     func patch(_ path: String, json: Any) async throws -> HTTP.Answer {
         try await HTTP.send(.PATCH, base + path, token: credential, contentType: "application/json",
                             body: try JSONSerialization.data(withJSONObject: json))
+    }
+
+    /// Deletes the tenant's SIEM destinations and alert channels. Every suite shares the broker
+    /// and the consumer groups, so a later stack's consumers handle whatever records of this
+    /// tenant are still in the topics: without targets, those cost them nothing.
+    func removeDeliveryTargets() async throws {
+        for (path, field, id) in [("/v1/siem/destinations", "destinations", "destination_id"), ("/v1/alert-channels", "channels", "channel_id")] {
+            for item in try await get(path).json[field] as? [[String: Any]] ?? [] {
+                if let value = item[id] as? String { _ = try await delete("\(path)/\(value)") }
+            }
+            #expect((try await get(path).json[field] as? [Any])?.isEmpty == true, "\(path)")
+        }
     }
 
     /// A new API key of this credential's tenant; its text (`pal_…`).
@@ -137,6 +149,13 @@ final class ServiceStack: @unchecked Sendable {
     }
 
     var gatewayURL: String { processes["gateway"]?.baseURL ?? "" }
+
+    /// For stacks whose tenants point alerts and SIEM at hosts that never answer: one short
+    /// attempt, so a consumer is not busy retrying them long after the test.
+    static let shortDeliveryBudget = [
+        "PALISADE_SIEM_MAX_ATTEMPTS": "1", "PALISADE_SIEM_TIMEOUT_SECONDS": "1",
+        "PALISADE_ALERT_MAX_ATTEMPTS": "1", "PALISADE_ALERT_TIMEOUT_SECONDS": "1",
+    ]
 
     subscript(_ service: String) -> ServiceProcess? { processes[service] }
 
