@@ -34,6 +34,7 @@ let package = Package(
         .executable(name: "palisade", targets: ["palisade"]),
         .executable(name: "palisade-bench-events", targets: ["palisade-bench-events"]),
         .executable(name: "palisade-bench-incidents", targets: ["palisade-bench-incidents"]),
+        .executable(name: "palisade-bench-edge", targets: ["palisade-bench-edge"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -161,7 +162,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         service("palisade-gateway", folder: "Gateway",
-                extra: ["PalisadeEdge", "PalisadeCrypto", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+                extra: [
+                    "PalisadeEdge", "PalisadeCrypto",
+                    .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                ]),
         service("palisade-ingest", folder: "Ingest"),
         service("palisade-policy", folder: "Policy", extra: ["PalisadeRules"]),
         service("palisade-watcher", folder: "Watcher", extra: [
@@ -206,6 +211,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/IncidentLatency",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "palisade-bench-edge",
+            dependencies: [
+                "PalisadeAuth",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/EdgeLatency",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -11,6 +11,8 @@ import PalisadeService
 struct Forwarding: Sendable {
     let upstream: String
     let name: String
+    /// The gateway's pool towards the services (sized by `PALISADE_UPSTREAM_CONNECTIONS`).
+    let client: HTTPClient
 
     static let bodyLimit = 4 * 1024 * 1024
     static let responseLimit = 16 * 1024 * 1024
@@ -41,7 +43,7 @@ struct Forwarding: Sendable {
         let answer: HTTPClientResponse
         let payload: ByteBuffer
         do {
-            answer = try await HTTPClient.shared.execute(outgoing, timeout: .seconds(30))
+            answer = try await client.execute(outgoing, timeout: .seconds(30))
             payload = try await answer.body.collect(upTo: Self.responseLimit)
         } catch {
             context.logger.error("upstream unreachable", metadata: ["upstream": "\(name)", "error": "\(error)"])

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import HTTPTypes
 import Hummingbird
 import PalisadeService
@@ -29,10 +30,10 @@ enum UpstreamRoutes {
     ]
 
     /// Registers every relayed route; `PALISADE_<SERVICE>_URL` says where the service listens.
-    static func register(on router: Router<PalisadeRequestContext>, host: ServiceHost) {
+    static func register(on router: Router<PalisadeRequestContext>, host: ServiceHost, client: HTTPClient) {
         for (service, routes) in table {
             let upstream = host.settings.environment[service.urlVariable] ?? "http://127.0.0.1:\(service.defaultPort)"
-            Forwarding(upstream: upstream, name: service.name).register(routes, on: router, registry: host.routes)
+            Forwarding(upstream: upstream, name: service.name, client: client).register(routes, on: router, registry: host.routes)
         }
     }
 }

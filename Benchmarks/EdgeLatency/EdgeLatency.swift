@@ -1,0 +1,173 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import Hummingbird
+import NIOCore
+import PalisadeAuth
+
+/// The edge's added latency for an authenticated request: the same `GET /v1/events?limit=1`
+/// sent straight to ingest (with a platform token) and through the gateway with each kind of
+/// credential, each at a fixed open-loop rate, reporting p50/p99 and the difference to direct.
+/// Build in release mode; run against `scripts/up` (which prints the tenant).
+@main
+struct EdgeLatency: AsyncParsableCommand {
+    @Option(help: "Gateway base URL.") var gateway = "http://127.0.0.1:8080"
+    @Option(help: "Ingest base URL (the direct baseline).") var ingest = "http://127.0.0.1:8081"
+    @Option(help: "Tenant id.") var tenant: String
+    @Option(help: "Operator signing key file (as written by palisade keys generate).")
+    var signingKeyFile = ".palisade/keys/signing.key"
+    @Option(help: "Requests per second, per scenario.") var rate = 1000
+    @Option(help: "Seconds per scenario (after a one-second warm-up).") var seconds = 10
+
+    struct Scenario {
+        var name: String
+        var base: String
+        /// The credential of request `n`.
+        var credential: @Sendable (Int) -> String
+    }
+
+    func run() async throws {
+        guard let tenantID = UUID(uuidString: tenant) else { throw ValidationError("--tenant must be a UUID") }
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        do {
+            try await runScenarios(tenantID: tenantID, client: client)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+
+    func runScenarios(tenantID: UUID, client: HTTPClient) async throws {
+        let operatorKey = try PlatformSigningKey(encoded: String(contentsOfFile: signingKeyFile, encoding: .utf8))
+        let claims = PlatformClaims(subject: "bench", tenantID: tenantID, roles: ["admin"], capabilities: Capability.tenantAdministration)
+        let platformToken = try await PlatformTokenIssuer(signingKey: operatorKey).mint(claims)
+        let apiKey = try await Self.createKey(client: client, gateway: gateway, token: platformToken)
+        let identityProvider = try await BenchIdentityProvider.start()
+        try await identityProvider.register(client: client, gateway: gateway, token: platformToken)
+        let sameOIDCToken = try identityProvider.mint(serial: 0)
+        let freshOIDCTokens = try (0..<(rate * (seconds + 2))).map { try identityProvider.mint(serial: $0 + 1) }
+
+        let scenarios = [
+            Scenario(name: "direct to ingest (platform token)", base: ingest) { _ in platformToken },
+            Scenario(name: "gateway, platform token", base: gateway) { _ in platformToken },
+            Scenario(name: "gateway, API key", base: gateway) { _ in apiKey },
+            Scenario(name: "gateway, OIDC ES256 (token reused)", base: gateway) { _ in sameOIDCToken },
+            Scenario(name: "gateway, OIDC ES256 (new token each request)", base: gateway) { freshOIDCTokens[$0 % freshOIDCTokens.count] },
+        ]
+        print("edge latency: GET /v1/events?limit=1 at \(rate) requests/s for \(seconds) s per scenario")
+        var baseline: (p50: Double, p99: Double)?
+        for scenario in scenarios {
+            let result = try await measure(scenario, client: client)
+            var line = scenario.name.padding(toLength: 46, withPad: " ", startingAt: 0)
+                + String(format: " p50 %6.2f ms  p99 %6.2f ms  (%d requests, %d failed)", result.p50, result.p99, result.count, result.failed)
+            if let baseline {
+                line += String(format: "  added p50 %+.2f ms, p99 %+.2f ms", result.p50 - baseline.p50, result.p99 - baseline.p99)
+            } else {
+                baseline = (result.p50, result.p99)
+            }
+            print(line)
+        }
+        try await identityProvider.stop()
+    }
+
+    /// Open loop: request `n` is sent at start + n/rate whatever the earlier ones are doing.
+    func measure(_ scenario: Scenario, client: HTTPClient) async throws -> (p50: Double, p99: Double, count: Int, failed: Int) {
+        let interval = Duration.seconds(1) / rate
+        let total = rate * (seconds + 1)
+        let warmUp = rate
+        let start = ContinuousClock.now + .milliseconds(50)
+        let outcomes = await withTaskGroup(of: (Int, Duration, Bool).self) { group in
+            for index in 0..<total {
+                try? await Task.sleep(until: start + interval * index, clock: .continuous)
+                group.addTask {
+                    var request = HTTPClientRequest(url: scenario.base + "/v1/events?limit=1")
+                    request.headers.add(name: "Authorization", value: "Bearer \(scenario.credential(index))")
+                    let sent = ContinuousClock.now
+                    do {
+                        let response = try await client.execute(request, timeout: .seconds(10))
+                        _ = try await response.body.collect(upTo: 1 << 20)
+                        return (index, ContinuousClock.now - sent, response.status.code == 200)
+                    } catch {
+                        return (index, ContinuousClock.now - sent, false)
+                    }
+                }
+            }
+            var outcomes: [(Int, Duration, Bool)] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        let measured = outcomes.filter { $0.0 >= warmUp }
+        let sorted = measured.map { Double($0.1.components.seconds) * 1000 + Double($0.1.components.attoseconds) / 1e15 }.sorted()
+        func percentile(_ p: Double) -> Double { sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        return (percentile(0.5), percentile(0.99), measured.count, measured.filter { !$0.2 }.count)
+    }
+
+    static func createKey(client: HTTPClient, gateway: String, token: String) async throws -> String {
+        var request = HTTPClientRequest(url: gateway + "/v1/api-keys")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: #"{"name":"edge latency benchmark","capabilities":["events:read"]}"#))
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        guard response.status == .created,
+              let object = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+              let key = object["key"] as? String else {
+            throw ValidationError("creating the API key answered \(response.status.code): \(String(buffer: body))")
+        }
+        return key
+    }
+}
+
+/// A minimal identity provider: one P-256 key, its JWKS served on 127.0.0.1, ES256 tokens.
+struct BenchIdentityProvider: Sendable {
+    let key: P256.Signing.PrivateKey
+    let issuer: String
+    let port: Int
+    let server: Task<Void, any Error>
+
+    static func start() async throws -> BenchIdentityProvider {
+        let key = P256.Signing.PrivateKey()
+        let raw = key.publicKey.rawRepresentation
+        let jwks = #"{"keys":[{"kty":"EC","crv":"P-256","kid":"bench-ec","use":"sig","alg":"ES256","x":"\#(Base64URL.encode(raw.prefix(32)))","y":"\#(Base64URL.encode(raw.suffix(32)))"}]}"#
+        let router = Router()
+        router.get("/jwks.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: jwks)))
+        }
+        let port = Int.random(in: 20_000...40_000)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+        let server = Task { try await app.runService() }
+        let issuer = "https://bench-idp-\(UUID().uuidString.prefix(8).lowercased()).example"
+        return BenchIdentityProvider(key: key, issuer: issuer, port: port, server: server)
+    }
+
+    func register(client: HTTPClient, gateway: String, token: String) async throws {
+        var request = HTTPClientRequest(url: gateway + "/v1/oidc-issuers")
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: #"{"issuer":"\#(issuer)","jwks_uri":"http://127.0.0.1:\#(port)/jwks.json","audiences":["palisade-bench"],"default_roles":["viewer"]}"#))
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        guard response.status == .created else {
+            throw ValidationError("registering the issuer answered \(response.status.code): \(String(buffer: body))")
+        }
+    }
+
+    /// An ES256 token for subject `bench-<serial>`, valid for ten minutes.
+    func mint(serial: Int) throws -> String {
+        let now = Int(Date().timeIntervalSince1970)
+        let header = Base64URL.encode(Data(#"{"alg":"ES256","kid":"bench-ec","typ":"JWT"}"#.utf8))
+        let payload = Base64URL.encode(Data(#"{"iss":"\#(issuer)","aud":"palisade-bench","sub":"bench-\#(serial)","iat":\#(now),"exp":\#(now + 600)}"#.utf8))
+        let signature = try key.signature(for: Data("\(header).\(payload)".utf8))
+        return "\(header).\(payload).\(Base64URL.encode(signature.rawRepresentation))"
+    }
+
+    func stop() async throws {
+        server.cancel()
+    }
+}
