@@ -27,6 +27,8 @@ import Testing
         var environmentVariables = ProcessInfo.processInfo.environment
         environmentVariables["SCHEMATHESIS_TELEMETRY"] = "false"
         process.environment = environmentVariables
+        // schemathesis keeps a cache in its working directory: the state folder, not the checkout.
+        process.currentDirectoryURL = URL(fileURLWithPath: environment["PALISADE_TEST_STATE"])
         let output = "\(environment["PALISADE_TEST_STATE"])/logs/schemathesis-\(UUID().uuidString.prefix(8)).log"
         FileManager.default.createFile(atPath: output, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
