@@ -28,7 +28,7 @@ struct APIKeyAuthenticator: Sendable {
         if let expiresAt = credential.expiresAt, expiresAt <= Date() { throw TokenError.expired }
         usage.record(keyID: key.id, tenantID: credential.tenantID)
         return Principal(
-            credentialKey: "apikey:\(key.id)", tenantID: credential.tenantID, subject: "apikey:\(key.id)",
+            tenantID: credential.tenantID, subject: "apikey:\(key.id)",
             roles: ["api-key"], capabilities: credential.capabilities
         )
     }

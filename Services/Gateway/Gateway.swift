@@ -15,9 +15,10 @@ enum Gateway: ServiceDefinition {
 
     static func serve(on host: ServiceHost) async throws {
         let settings = host.settings
+        let signing = try signingPolicy(settings)
         let keyring = SigningKeyring(
             store: SigningKeyStore(database: host.database, wrapping: try MasterKey(encoded: try settings.value("PALISADE_MASTER_KEY"))),
-            policy: try signingPolicy(settings), logger: host.logger
+            policy: signing, logger: host.logger
         )
         let operatorKeys = try settings.verifyingKeys()
         let platformTokens = await PlatformTokenVerifier(verifyingKeys: operatorKeys, source: keyring)
@@ -89,7 +90,7 @@ enum Gateway: ServiceDefinition {
         let flushSeconds = try settings.integer("PALISADE_KEY_USAGE_FLUSH_SECONDS", default: 15, range: 1...3600)
         let services: [any Service] = [
             packs,
-            PeriodicService(name: "signing key rotation", interval: try rotationTick(settings), logger: host.logger) {
+            PeriodicService(name: "signing key rotation", interval: signing.checkInterval, logger: host.logger) {
                 try await keyring.rotate()
                 try await platformTokens.refresh()
             },
@@ -117,11 +118,5 @@ enum Gateway: ServiceDefinition {
             throw SettingsError.invalid("PALISADE_SIGNING_KEY_PUBLISH_AHEAD_SECONDS", "must be shorter than the rotation period")
         }
         return SigningKeyring.Policy(rotation: TimeInterval(rotation), publishAhead: TimeInterval(ahead))
-    }
-
-    /// A quarter of the rotation period, between a quarter second and thirty seconds.
-    static func rotationTick(_ settings: ServiceSettings) throws -> Duration {
-        let rotation = try settings.integer("PALISADE_SIGNING_KEY_ROTATION_SECONDS", default: 86_400, range: 2...31_536_000)
-        return .milliseconds(min(30_000, max(250, rotation * 250)))
     }
 }

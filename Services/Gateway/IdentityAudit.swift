@@ -1,7 +1,9 @@
 import Foundation
 import Logging
+import PalisadeAuth
 import PalisadeEvents
 import PalisadeKafka
+import PalisadeService
 import PalisadeStore
 import PostgresNIO
 
@@ -18,6 +20,12 @@ struct IdentityAudit: Sendable {
             tenantID: tenant.uuidString.lowercased(), entryID: "identity:\(UUID().uuidString.lowercased())", kind: kind,
             actor: actor, occurredAt: Date(), requestID: requestID, subject: subject
         )
+    }
+
+    /// The entry for a change the caller of this request made.
+    static func entry(_ kind: String, _ claims: PlatformClaims, _ context: PalisadeRequestContext,
+                      _ subject: [String: JSONValue]) -> Palisade_V1_AuditEntry {
+        entry(tenant: claims.scope.tenantID, kind: kind, actor: claims.sub.value, requestID: context.requestID, subject: .object(subject))
     }
 
     /// Inside the change's transaction.

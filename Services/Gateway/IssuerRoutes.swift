@@ -55,7 +55,7 @@ struct IssuerRoutes: Sendable {
             let issuer = try await validate(try await MessageBody.decodeJSON(request, as: Draft.self), claims: claims, context: context)
             let outcome = try await issuers.create(
                 issuer, scope: claims.scope,
-                audit: entry("oidc_issuer.created", claims, context, ["issuer_id": .string(issuer.issuerID.uuidString.lowercased()),
+                audit: IdentityAudit.entry("oidc_issuer.created", claims, context, ["issuer_id": .string(issuer.issuerID.uuidString.lowercased()),
                                                                       "issuer": .string(issuer.issuer), "jwks_uri": .string(issuer.jwksURI)]),
                 logger: context.logger
             )
@@ -84,7 +84,7 @@ struct IssuerRoutes: Sendable {
             let issuerID = try context.pathUUID("id")
             let deleted = try await issuers.delete(
                 issuerID, scope: claims.scope,
-                audit: entry("oidc_issuer.deleted", claims, context, ["issuer_id": .string(issuerID.uuidString.lowercased())]),
+                audit: IdentityAudit.entry("oidc_issuer.deleted", claims, context, ["issuer_id": .string(issuerID.uuidString.lowercased())]),
                 logger: context.logger
             )
             guard deleted else { throw Problem.notFound("no OIDC issuer \(issuerID.uuidString.lowercased()) in this tenant") }

@@ -37,7 +37,7 @@ struct OIDCAuthenticator: Sendable {
         let granted = try await roles.capabilities(of: roleNames, scope: scope, logger: logger)
         let capabilities = Set(granted.values.flatMap { $0 })
         let principal = Principal(
-            credentialKey: "oidc:\(identity.issuer.issuerID)#\(identity.subject)", tenantID: identity.issuer.tenantID,
+            tenantID: identity.issuer.tenantID,
             subject: "oidc:\(identity.subject)", roles: Array(Set(roleNames)).sorted(), capabilities: capabilities.sorted()
         )
         let remaining = identity.expiresAt.timeIntervalSinceNow

@@ -42,7 +42,7 @@ struct RoleRoutes: Sendable {
             let role = CustomRole(name: draft.name, description: draft.description ?? "",
                                   capabilities: Array(Set(draft.capabilities)).sorted(), createdAt: Date())
             do {
-                try await roles.create(role, scope: claims.scope, audit: entry("role.created", claims, context, [
+                try await roles.create(role, scope: claims.scope, audit: IdentityAudit.entry("role.created", claims, context, [
                     "name": .string(role.name), "capabilities": .array(role.capabilities.map(JSONValue.string)),
                 ]), logger: context.logger)
             } catch where DatabaseFailure(error)?.sqlState == "23505" {
@@ -68,7 +68,7 @@ struct RoleRoutes: Sendable {
                 throw Problem(.conflict, slug: "conflict", title: "Conflict", detail: "built-in roles cannot be deleted")
             }
             let deleted = try await roles.delete(name, scope: claims.scope,
-                                                 audit: entry("role.deleted", claims, context, ["name": .string(name)]), logger: context.logger)
+                                                 audit: IdentityAudit.entry("role.deleted", claims, context, ["name": .string(name)]), logger: context.logger)
             guard deleted else { throw Problem.notFound("no role named '\(name)' in this tenant") }
             await audit.flush(tenant: claims.scope.tenantID, trace: context.trace, logger: context.logger)
             return Response(status: .noContent)

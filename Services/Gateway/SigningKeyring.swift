@@ -12,6 +12,8 @@ final class SigningKeyring: PlatformKeySource, Sendable {
         var publishAhead: TimeInterval
         /// How long a key stays published after its successor took over.
         var retention: TimeInterval { PlatformClaims.maximumLifetime + 60 }
+        /// How often to look at the schedule: a quarter of the rotation, 0.25 to 30 seconds.
+        var checkInterval: Duration { .milliseconds(Int(min(30_000, max(250, rotation * 250)))) }
     }
 
     private struct Signer: Sendable {

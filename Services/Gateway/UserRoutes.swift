@@ -56,7 +56,7 @@ struct UserRoutes: Sendable {
             let scope = claims.scope
             guard let user = try await users.create(
                 subject: subject, displayName: displayName, roles: Array(Set(granted)).sorted(), scope: scope,
-                audit: { id in entry("user.created", claims, context, ["user_id": .string(id.uuidString.lowercased()), "subject": .string(subject),
+                audit: { id in IdentityAudit.entry("user.created", claims, context, ["user_id": .string(id.uuidString.lowercased()), "subject": .string(subject),
                                                                         "roles": .array(granted.map(JSONValue.string))]) },
                 logger: context.logger
             ) else {
@@ -93,7 +93,7 @@ struct UserRoutes: Sendable {
             if let name = change.displayName { subject["display_name"] = .string(name) }
             guard let user = try await users.update(
                 userID, displayName: change.displayName, roles: change.roles.map { Array(Set($0)).sorted() }, disabled: change.disabled,
-                scope: claims.scope, audit: entry("user.updated", claims, context, subject), logger: context.logger
+                scope: claims.scope, audit: IdentityAudit.entry("user.updated", claims, context, subject), logger: context.logger
             ) else {
                 throw Problem.notFound("no user \(userID.uuidString.lowercased()) in this tenant")
             }
@@ -105,7 +105,7 @@ struct UserRoutes: Sendable {
             let userID = try context.pathUUID("id")
             let deleted = try await users.delete(
                 userID, scope: claims.scope,
-                audit: entry("user.deleted", claims, context, ["user_id": .string(userID.uuidString.lowercased())]), logger: context.logger
+                audit: IdentityAudit.entry("user.deleted", claims, context, ["user_id": .string(userID.uuidString.lowercased())]), logger: context.logger
             )
             guard deleted else { throw Problem.notFound("no user \(userID.uuidString.lowercased()) in this tenant") }
             await audit.flush(tenant: claims.scope.tenantID, trace: context.trace, logger: context.logger)
@@ -118,9 +118,4 @@ struct UserRoutes: Sendable {
         let granted = try await roles.capabilities(of: names, scope: claims.scope, logger: context.logger)
         return GrantCheck.roles(names, granting: granted, by: claims, field: "roles")
     }
-}
-
-/// An identity audit entry for a change the caller made in this request.
-func entry(_ kind: String, _ claims: PlatformClaims, _ context: PalisadeRequestContext, _ subject: [String: JSONValue]) -> Palisade_V1_AuditEntry {
-    IdentityAudit.entry(tenant: claims.scope.tenantID, kind: kind, actor: claims.sub.value, requestID: context.requestID, subject: .object(subject))
 }

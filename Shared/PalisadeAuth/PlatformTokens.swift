@@ -62,8 +62,6 @@ public final class PlatformTokenVerifier: Sendable {
         }
     }
 
-    public var knownKeyIDs: Set<String> { keySet.withLock { $0.kids } }
-
     /// The verified claims, or a `TokenError` that says why not.
     public func verify(_ token: String) async throws -> PlatformClaims {
         let header = try TokenHeader(token: token)
