@@ -19,6 +19,8 @@ struct EdgeLatency: AsyncParsableCommand {
     var signingKeyFile = ".palisade/keys/signing.key"
     @Option(help: "Requests per second, per scenario.") var rate = 1000
     @Option(help: "Seconds per scenario (after a one-second warm-up).") var seconds = 10
+    @Option(help: "Run only the scenarios whose name contains this text (repeatable); the direct baseline always runs.")
+    var only: [String] = []
 
     struct Scenario {
         var name: String
@@ -56,13 +58,16 @@ struct EdgeLatency: AsyncParsableCommand {
             Scenario(name: "gateway, platform token", base: gateway) { _ in platformToken },
             Scenario(name: "gateway, API key", base: gateway) { _ in apiKey },
             Scenario(name: "gateway, OIDC ES256 (token reused)", base: gateway) { _ in sameOIDCToken },
-            Scenario(name: "gateway, OIDC ES256 (new token each request)", base: gateway) { freshOIDCTokens[$0 % freshOIDCTokens.count] },
+            Scenario(name: "gateway, OIDC ES256 (new token per request, 200 users)", base: gateway) { freshOIDCTokens[$0 % freshOIDCTokens.count] },
         ]
+        let chosen = scenarios.enumerated().filter { index, scenario in
+            index == 0 || only.isEmpty || only.contains { scenario.name.contains($0) }
+        }.map(\.element)
         print("edge latency: GET /v1/events?limit=1 at \(rate) requests/s for \(seconds) s per scenario")
         var baseline: (p50: Double, p99: Double)?
-        for scenario in scenarios {
+        for scenario in chosen {
             let result = try await measure(scenario, client: client)
-            var line = scenario.name.padding(toLength: 46, withPad: " ", startingAt: 0)
+            var line = scenario.name.padding(toLength: 56, withPad: " ", startingAt: 0)
                 + String(format: " p50 %6.2f ms  p99 %6.2f ms  (%d requests, %d failed)", result.p50, result.p99, result.count, result.failed)
             if let baseline {
                 line += String(format: "  added p50 %+.2f ms, p99 %+.2f ms", result.p50 - baseline.p50, result.p99 - baseline.p99)
@@ -158,11 +163,12 @@ struct BenchIdentityProvider: Sendable {
         }
     }
 
-    /// An ES256 token for subject `bench-<serial>`, valid for ten minutes.
-    func mint(serial: Int) throws -> String {
+    /// An ES256 token valid for ten minutes, unlike any other (`jti` is the serial), for one
+    /// of `subjects` users: like a fleet of agents that each fetch a new token per call.
+    func mint(serial: Int, subjects: Int = 200) throws -> String {
         let now = Int(Date().timeIntervalSince1970)
         let header = Base64URL.encode(Data(#"{"alg":"ES256","kid":"bench-ec","typ":"JWT"}"#.utf8))
-        let payload = Base64URL.encode(Data(#"{"iss":"\#(issuer)","aud":"palisade-bench","sub":"bench-\#(serial)","iat":\#(now),"exp":\#(now + 600)}"#.utf8))
+        let payload = Base64URL.encode(Data(#"{"iss":"\#(issuer)","aud":"palisade-bench","sub":"bench-\#(serial % subjects)","jti":"\#(serial)","iat":\#(now),"exp":\#(now + 600)}"#.utf8))
         let signature = try key.signature(for: Data("\(header).\(payload)".utf8))
         return "\(header).\(payload).\(Base64URL.encode(signature.rawRepresentation))"
     }

@@ -42,6 +42,7 @@ enum Gateway: ServiceDefinition {
             ),
             issuers: issuerStore, users: userStore, roles: roleStore,
             registrations: ExpiringCache(lifetime: cacheLifetime), verified: ExpiringCache(lifetime: cacheLifetime),
+            principals: ExpiringCache(lifetime: cacheLifetime),
             logger: host.logger
         )
         let authenticator = EdgeAuthenticator(apiKeys: apiKeys, oidc: oidc, platformTokens: platformTokens,
@@ -73,7 +74,7 @@ enum Gateway: ServiceDefinition {
         TokenExchangeRoutes().register(on: router, registry: host.routes)
         TenantRoutes(store: tenantStore, routes: host.routes, limits: tenantLimits).register(on: router, registry: host.routes)
         APIKeyRoutes(store: keyStore, audit: audit, credentials: apiKeys).register(on: router, registry: host.routes)
-        UserRoutes(users: userStore, roles: roleStore, audit: audit).register(on: router, registry: host.routes)
+        UserRoutes(users: userStore, roles: roleStore, audit: audit, userChanged: oidc.forgetGrants).register(on: router, registry: host.routes)
         RoleRoutes(roles: roleStore, audit: audit).register(on: router, registry: host.routes)
         IssuerRoutes(issuers: issuerStore, roles: roleStore, audit: audit).register(on: router, registry: host.routes)
         let document = APIDocumentRoutes(

@@ -17,7 +17,16 @@ struct OIDCAuthenticator: Sendable {
     let registrations: ExpiringCache<String, [OIDCIssuer]>
     /// Verified tokens by SHA-256, until they expire or the cache's lifetime ends.
     let verified: ExpiringCache<Data, Principal>
+    /// What a subject's roles grant, briefly: a client that fetches a new token per call costs a
+    /// signature check, not a database round trip (a disabled user is refused within this).
+    let principals: ExpiringCache<PrincipalKey, Principal>
     let logger: Logger
+
+    struct PrincipalKey: Hashable, Sendable {
+        var tenantID: UUID
+        var subject: String
+        var tokenRoles: [String]
+    }
 
     func verify(_ token: String) async throws -> Principal {
         let digest = Data(SHA256.hash(data: Data(token.utf8)))
@@ -28,6 +37,24 @@ struct OIDCAuthenticator: Sendable {
             registrations.store(found, for: iss)
             return found
         }
+        let principal = try await principal(of: identity)
+        let remaining = identity.expiresAt.timeIntervalSinceNow
+        if remaining > 1 {
+            verified.store(principal, for: digest, lifetime: min(verified.lifetime, .seconds(remaining)))
+        }
+        return principal
+    }
+
+    /// Forgets what the tenant's OIDC subjects were granted, after its user records changed on
+    /// this gateway; other gateways catch up within the cache lifetime.
+    func forgetGrants(of tenantID: UUID) {
+        principals.removeAll { key, _ in key.tenantID == tenantID }
+        verified.removeAll { _, principal in principal.tenantID == tenantID }
+    }
+
+    private func principal(of identity: OIDCIdentity) async throws -> Principal {
+        let key = PrincipalKey(tenantID: identity.issuer.tenantID, subject: identity.subject, tokenRoles: identity.roles)
+        if let cached = principals.value(for: key) { return cached }
         let scope = TenantScope(tenantID: identity.issuer.tenantID, subject: "oidc:\(identity.subject)", roles: identity.roles)
         var roleNames = identity.roles
         if let user = try await users.find(subject: identity.subject, scope: scope, logger: logger) {
@@ -40,10 +67,7 @@ struct OIDCAuthenticator: Sendable {
             tenantID: identity.issuer.tenantID,
             subject: "oidc:\(identity.subject)", roles: Array(Set(roleNames)).sorted(), capabilities: capabilities.sorted()
         )
-        let remaining = identity.expiresAt.timeIntervalSinceNow
-        if remaining > 1 {
-            verified.store(principal, for: digest, lifetime: min(verified.lifetime, .seconds(remaining)))
-        }
+        principals.store(principal, for: key)
         return principal
     }
 }

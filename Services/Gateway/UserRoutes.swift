@@ -10,6 +10,8 @@ struct UserRoutes: Sendable {
     let users: UserStore
     let roles: RoleStore
     let audit: IdentityAudit
+    /// Called after a user record of the tenant changed, so cached grants do not outlive it.
+    let userChanged: @Sendable (UUID) -> Void
 
     struct Draft: Decodable {
         var subject: String
@@ -62,6 +64,7 @@ struct UserRoutes: Sendable {
             ) else {
                 throw Problem(.conflict, slug: "conflict", title: "Conflict", detail: "a user with this subject exists in the tenant")
             }
+            userChanged(scope.tenantID)
             await audit.flush(tenant: scope.tenantID, trace: context.trace, logger: context.logger)
             return try MessageBody.json(Self.view(user), status: .created)
         }
@@ -97,6 +100,7 @@ struct UserRoutes: Sendable {
             ) else {
                 throw Problem.notFound("no user \(userID.uuidString.lowercased()) in this tenant")
             }
+            userChanged(claims.scope.tenantID)
             await audit.flush(tenant: claims.scope.tenantID, trace: context.trace, logger: context.logger)
             return try MessageBody.json(Self.view(user))
         }
@@ -108,6 +112,7 @@ struct UserRoutes: Sendable {
                 audit: IdentityAudit.entry("user.deleted", claims, context, ["user_id": .string(userID.uuidString.lowercased())]), logger: context.logger
             )
             guard deleted else { throw Problem.notFound("no user \(userID.uuidString.lowercased()) in this tenant") }
+            userChanged(claims.scope.tenantID)
             await audit.flush(tenant: claims.scope.tenantID, trace: context.trace, logger: context.logger)
             return Response(status: .noContent)
         }

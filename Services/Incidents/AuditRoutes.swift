@@ -91,9 +91,3 @@ struct AuditRoutes: Sendable {
         }
     }
 }
-
-enum Hex {
-    static func encode(_ bytes: [UInt8]) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
-    }
-}

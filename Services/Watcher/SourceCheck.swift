@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Metrics
 import NIOCore
+import PalisadeAuth
 import PalisadeEvents
 import PalisadeKafka
 import SwiftProtobuf
@@ -48,7 +49,7 @@ struct SourceCheck: Sendable {
             return
         }
         let text = String(decoding: body.readableBytesView, as: UTF8.self)
-        let hash = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        let hash = Hex.encode(SHA256.hash(data: Data(text.utf8)))
         if let previousHash = watched.contentHash, previousHash != hash {
             let routes = try await store.routes(of: source.provider, scope: .service("watcher", tenantID: tenantID), logger: logger)
             let change = ChangeEventBuilder.event(for: source, tenantID: tenantID, oldContent: watched.content ?? "",

@@ -44,32 +44,3 @@ public struct APIKeyText: Sendable, Equatable {
         ConstantTime.equal(secretHash, storedHash)
     }
 }
-
-public enum ConstantTime {
-    /// Equal lengths and bytes; every byte is visited whatever the first difference.
-    public static func equal(_ left: Data, _ right: Data) -> Bool {
-        guard left.count == right.count else { return false }
-        var difference: UInt8 = 0
-        for (a, b) in zip(left, right) { difference |= a ^ b }
-        return difference == 0
-    }
-}
-
-enum SecureBytes {
-    static func random(_ count: Int) -> [UInt8] {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-    }
-}
-
-public enum Hex {
-    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}

@@ -39,11 +39,17 @@ public final class PlatformTokenVerifier: Sendable {
     private let source: (any PlatformKeySource)?
     private let keySet: Mutex<KeySet>
     private let refresher: RefreshGate
+    /// Tokens already verified, by SHA-256 of their text: a relayed caller presents the same
+    /// token on every request, and the signature check is the costliest step of a request.
+    /// Entries live at most a JWKS refresh period, so a key withdrawn from the JWKS stops
+    /// being honoured as soon as it would have been without the cache.
+    private let verified: ExpiringCache<SHA256Digest, PlatformClaims>
 
     public init(verifyingKeys: [PlatformVerifyingKey], source: (any PlatformKeySource)? = nil,
-                minimumRefreshInterval: Duration = .seconds(1)) async {
+                minimumRefreshInterval: Duration = .seconds(1), verifiedLifetime: Duration = .seconds(60)) async {
         configured = verifyingKeys
         self.source = source
+        verified = ExpiringCache(lifetime: verifiedLifetime, capacity: 50_000)
         keySet = Mutex(await Self.keySet(verifyingKeys))
         refresher = RefreshGate(minimumInterval: minimumRefreshInterval)
     }
@@ -64,6 +70,18 @@ public final class PlatformTokenVerifier: Sendable {
 
     /// The verified claims, or a `TokenError` that says why not.
     public func verify(_ token: String) async throws -> PlatformClaims {
+        let digest = SHA256.hash(data: Data(token.utf8))
+        if let claims = verified.value(for: digest) {
+            // A cached token still expires on time.
+            guard claims.exp.value > Date() else { throw TokenError.expired }
+            return claims
+        }
+        let claims = try await verifySignatureAndClaims(token)
+        verified.store(claims, for: digest)
+        return claims
+    }
+
+    private func verifySignatureAndClaims(_ token: String) async throws -> PlatformClaims {
         let header = try TokenHeader(token: token)
         guard header.alg == "EdDSA" else { throw TokenError.invalid("algorithm must be EdDSA") }
         guard let kid = header.kid else { throw TokenError.unknownKey }

@@ -39,9 +39,20 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    static func bearerToken(_ header: String?) -> String? {
-        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
-        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+    /// The credential after a case-insensitive `Bearer `, without surrounding spaces and tabs.
+    /// Runs on every request, so it stays in UTF-8 rather than going through Foundation.
+    public static func bearerToken(_ header: String?) -> String? {
+        guard let header else { return nil }
+        let bytes = header.utf8
+        let scheme = "bearer ".utf8
+        guard bytes.count > scheme.count,
+              zip(bytes.prefix(scheme.count), scheme).allSatisfy({ Self.lowercasedASCII($0) == $1 }) else { return nil }
+        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        let token = bytes.dropFirst(scheme.count).drop(while: isBlank).reversed().drop(while: isBlank).reversed()
+        return token.isEmpty ? nil : String(decoding: token, as: UTF8.self)
+    }
+
+    private static func lowercasedASCII(_ byte: UInt8) -> UInt8 {
+        (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import PalisadeAuth
 import Hummingbird
 import PalisadeKafka
 import PalisadeStore
@@ -15,7 +16,7 @@ public struct RequestIDMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let offered = request.headers[.requestID]
-        let requestID = offered.flatMap { Self.isAcceptable($0) ? $0 : nil } ?? UUID().uuidString.lowercased()
+        let requestID = offered.flatMap { Self.isAcceptable($0) ? $0 : nil } ?? Self.generate()
         let trace = TraceContext(continuing: request.headers[.traceparent])
         context.requestID = requestID
         context.traceContext = trace
@@ -28,6 +29,15 @@ public struct RequestIDMiddleware: RouterMiddleware {
         response.headers[.requestID] = requestID
         response.headers[.traceparent] = trace.header
         return response
+    }
+
+    /// A lowercase random (version 4) UUID. Foundation's `UUID()` opens /dev/urandom on every
+    /// call on Linux; the system generator asks the kernel without a file.
+    public static func generate() -> String {
+        var bytes = SecureBytes.random(16)
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        return [bytes[0..<4], bytes[4..<6], bytes[6..<8], bytes[8..<10], bytes[10..<16]].map { Hex.encode($0) }.joined(separator: "-")
     }
 
     /// 1–128 visible ASCII characters: anything else could forge log lines.

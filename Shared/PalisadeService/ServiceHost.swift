@@ -28,10 +28,11 @@ public struct ServiceHost: Sendable {
         logger = Logger(label: settings.descriptor.executable)
         database = Database(configuration: settings.database(role: .runtime), logger: logger)
         producer = try KafkaProducer(configuration: try settings.kafka(), logger: logger)
-        verifier = await PlatformTokenVerifier(
-            verifyingKeys: try settings.verifyingKeys(), source: settings.jwksURL.map(JWKSKeySource.init(url:))
-        )
         jwksRefresh = .seconds(try settings.integer("PALISADE_PLATFORM_JWKS_REFRESH_SECONDS", default: 60, range: 1...86_400))
+        verifier = await PlatformTokenVerifier(
+            verifyingKeys: try settings.verifyingKeys(), source: settings.jwksURL.map(JWKSKeySource.init(url:)),
+            verifiedLifetime: jwksRefresh
+        )
         routes = RouteRegistry()
     }
 

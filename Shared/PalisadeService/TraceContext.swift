@@ -1,4 +1,5 @@
 import Foundation
+import PalisadeAuth
 
 /// W3C Trace Context (`traceparent: 00-<trace id>-<parent span id>-<flags>`). Each hop keeps
 /// the caller's trace id and flags and names a span of its own, which it passes on.
@@ -34,12 +35,12 @@ public struct TraceContext: Sendable, Equatable {
         text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
+    /// Random, never all zeros (the spec's invalid id). Runs on every request, so no formatting.
     private static func randomHex(_ byteCount: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        var text = ""
+        var bytes: [UInt8]
         repeat {
-            text = (0..<byteCount).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
-        } while !text.contains(where: { $0 != "0" })
-        return text
+            bytes = SecureBytes.random(byteCount)
+        } while bytes.allSatisfy { $0 == 0 }
+        return Hex.encode(bytes)
     }
 }

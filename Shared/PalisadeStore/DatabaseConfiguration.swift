@@ -7,17 +7,23 @@ public struct DatabaseConfiguration: Sendable {
     /// Secret: never logged.
     public var password: String?
     public var maximumConnections: Int
+    /// Connections kept open while idle. The pool arms an idle timer each time it parks a
+    /// connection above this number, so it should cover the steady load.
+    public var minimumConnections: Int
 
-    public init(host: String, port: Int, database: String, username: String, password: String?, maximumConnections: Int = 10) {
+    public init(host: String, port: Int, database: String, username: String, password: String?,
+                maximumConnections: Int = 10, minimumConnections: Int = 2) {
         self.host = host
         self.port = port
         self.database = database
         self.username = username
         self.password = password
         self.maximumConnections = maximumConnections
+        self.minimumConnections = min(minimumConnections, maximumConnections)
     }
 
     /// `PALISADE_DB_HOST` (127.0.0.1), `PALISADE_DB_PORT` (5432), `PALISADE_DB_NAME` (palisade),
+    /// `PALISADE_DB_MAX_CONNECTIONS` (10), `PALISADE_DB_MIN_CONNECTIONS` (2),
     /// then the role: `PALISADE_DB_USER`/`PALISADE_DB_PASSWORD` for the runtime role, or
     /// `PALISADE_DB_OWNER_USER`/`PALISADE_DB_OWNER_PASSWORD` for migrations.
     public static func fromEnvironment(_ environment: [String: String], service: String, role: DatabaseRole) -> DatabaseConfiguration {
@@ -29,7 +35,8 @@ public struct DatabaseConfiguration: Sendable {
             database: environment["PALISADE_DB_NAME"] ?? "palisade",
             username: environment[userKey] ?? role.defaultUsername(service: service),
             password: environment[passwordKey],
-            maximumConnections: environment["PALISADE_DB_MAX_CONNECTIONS"].flatMap(Int.init) ?? 10
+            maximumConnections: environment["PALISADE_DB_MAX_CONNECTIONS"].flatMap(Int.init) ?? 10,
+            minimumConnections: environment["PALISADE_DB_MIN_CONNECTIONS"].flatMap(Int.init) ?? 2
         )
     }
 }

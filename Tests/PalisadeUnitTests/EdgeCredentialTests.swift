@@ -54,6 +54,28 @@ import Testing
         }
     }
 
+    @Test func generatedRequestIDsAreVersionFourUUIDs() {
+        let ids = (0..<100).map { _ in RequestIDMiddleware.generate() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids {
+            #expect(UUID(uuidString: id) != nil && id == id.lowercased())
+            let characters = Array(id)
+            #expect(characters[14] == "4" && "89ab".contains(characters[19]))
+        }
+        #expect(SecureBytes.random(13).count == 13)
+    }
+
+    @Test func bearerCredentialIsReadCaseInsensitivelyAndTrimmed() {
+        #expect(AuthenticationMiddleware.bearerToken("Bearer abc") == "abc")
+        #expect(AuthenticationMiddleware.bearerToken("bEaReR \tabc.def  ") == "abc.def")
+        #expect(AuthenticationMiddleware.bearerToken("Bearer    ") == nil)
+        #expect(AuthenticationMiddleware.bearerToken("Bearer") == nil)
+        #expect(AuthenticationMiddleware.bearerToken("Basic abc") == nil)
+        #expect(AuthenticationMiddleware.bearerToken("Bearerabc") == nil)
+        #expect(AuthenticationMiddleware.bearerToken("Bearer\u{0}abc") == nil)
+        #expect(AuthenticationMiddleware.bearerToken(nil) == nil)
+    }
+
     @Test func expiringCacheForgetsAfterItsLifetime() {
         let cache = ExpiringCache<String, Int>(lifetime: .seconds(10), capacity: 2)
         let start = ContinuousClock.now

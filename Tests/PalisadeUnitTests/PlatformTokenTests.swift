@@ -37,4 +37,35 @@ import Testing
             .replacingOccurrences(of: "=", with: "").replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
         await #expect(throws: TokenError.invalid("algorithm must be EdDSA")) { try await verifier.verify("\(none).\(parts[1]).") }
     }
+
+    @Test func aVerifiedTokenStillExpiresOnTime() async throws {
+        let key = PlatformSigningKey.generate(kid: "k1")
+        let verifier = await PlatformTokenVerifier(verifyingKeys: [key.verifyingKey], verifiedLifetime: .seconds(3600))
+        // Issued so that it expires about a second from now.
+        let nearlyExpired = claims(issuedAt: Date().addingTimeInterval(1 - PlatformClaims.maximumLifetime))
+        let token = try await PlatformTokenIssuer(signingKey: key).mint(nearlyExpired)
+        _ = try await verifier.verify(token)
+        let deadline = ContinuousClock.now + .seconds(10)
+        var refused = false
+        while !refused, ContinuousClock.now < deadline {
+            do {
+                _ = try await verifier.verify(token)
+                try await Task.sleep(for: .milliseconds(50))
+            } catch TokenError.expired {
+                refused = true
+            }
+        }
+        #expect(refused)
+    }
+
+    @Test func aCachedTokenDoesNotVouchForAnEditedOne() async throws {
+        let key = PlatformSigningKey.generate(kid: "k1")
+        let verifier = await PlatformTokenVerifier(verifyingKeys: [key.verifyingKey])
+        let token = try await PlatformTokenIssuer(signingKey: key).mint(claims())
+        _ = try await verifier.verify(token)
+        let parts = token.split(separator: ".").map(String.init)
+        let widened = PlatformClaims(subject: "user:test", tenantID: UUID(), roles: ["admin"], capabilities: ["events:write"])
+        let payload = Base64URL.encode(try JSONEncoder().encode(widened))
+        await #expect(throws: TokenError.self) { try await verifier.verify("\(parts[0]).\(payload).\(parts[2])") }
+    }
 }

@@ -43,4 +43,10 @@ public final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sen
     public func remove(_ key: Key) {
         _ = entries.withLock { $0.removeValue(forKey: key) }
     }
+
+    public func removeAll(where shouldRemove: (Key, Value) -> Bool) {
+        entries.withLock { entries in
+            entries = entries.filter { !shouldRemove($0.key, $0.value.value) }
+        }
+    }
 }
