@@ -35,6 +35,7 @@ let package = Package(
         .executable(name: "palisade-bench-events", targets: ["palisade-bench-events"]),
         .executable(name: "palisade-bench-incidents", targets: ["palisade-bench-incidents"]),
         .executable(name: "palisade-bench-edge", targets: ["palisade-bench-edge"]),
+        .executable(name: "palisade-bench-detectors", targets: ["palisade-bench-detectors"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -137,6 +138,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PalisadeGuard",
+            path: "Shared/PalisadeGuard",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PalisadeGuardQuality",
+            dependencies: ["PalisadeGuard"],
+            path: "Shared/PalisadeGuardQuality",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PalisadeRules",
             dependencies: [
                 "PalisadeEvents",
@@ -181,7 +193,7 @@ let package = Package(
         .executableTarget(
             name: "palisade",
             dependencies: [
-                "PalisadeKafka", "PalisadeAuth", "PalisadeService", "PalisadeStore", "PalisadeCrypto",
+                "PalisadeKafka", "PalisadeAuth", "PalisadeService", "PalisadeStore", "PalisadeCrypto", "PalisadeGuard", "PalisadeGuardQuality",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -226,10 +238,19 @@ let package = Package(
             path: "Benchmarks/EdgeLatency",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "palisade-bench-detectors",
+            dependencies: [
+                "PalisadeGuard", "PalisadeGuardQuality",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/DetectorThroughput",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PalisadeUnitTests",
             dependencies: [
-                "PalisadeKafka", "PalisadeAuth", "PalisadeStore", "PalisadeEvents", "PalisadeService", "PalisadeRules", "PalisadeLedger", "PalisadeDelivery", "PalisadeEdge", "PalisadeCrypto",
+                "PalisadeKafka", "PalisadeAuth", "PalisadeStore", "PalisadeEvents", "PalisadeService", "PalisadeRules", "PalisadeLedger", "PalisadeDelivery", "PalisadeEdge", "PalisadeCrypto", "PalisadeGuard", "PalisadeGuardQuality",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/PalisadeUnitTests",

@@ -1,0 +1,56 @@
+/// Every detector over one text: prompt injection, personal data and secrets. Spans come back
+/// in Unicode scalars of the text, sorted by where they start.
+public struct GuardScanner: Sendable {
+    public struct Detectors: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let injection = Detectors(rawValue: 1)
+        public static let dataLoss = Detectors(rawValue: 2)
+        public static let all: Detectors = [.injection, .dataLoss]
+    }
+
+    private let injection = InjectionScanner()
+    private let dataLoss = DLPScanner()
+
+    public init() {}
+
+    public func scan(_ text: String, detectors: Detectors = .all) -> [Finding] {
+        var text = text
+        return text.withUTF8 { utf8 in
+            var found: [ByteFinding] = []
+            if detectors.contains(.injection) { found += injection.scan(utf8: utf8) }
+            if detectors.contains(.dataLoss) { found += dataLoss.scan(utf8: utf8) }
+            return ScalarOffsets.findings(found, in: utf8)
+        }
+    }
+
+    /// Findings with UTF-8 byte spans, for callers that work in bytes (streams).
+    func scanBytes(_ utf8: UnsafeBufferPointer<UInt8>, detectors: Detectors = .all) -> [ByteFinding] {
+        var found: [ByteFinding] = []
+        if detectors.contains(.injection) { found += injection.scan(utf8: utf8) }
+        if detectors.contains(.dataLoss) { found += dataLoss.scan(utf8: utf8) }
+        return found
+    }
+}
+
+/// UTF-8 byte offsets to Unicode scalar offsets, for many offsets in one walk.
+enum ScalarOffsets {
+    static func findings(_ found: [ByteFinding], in utf8: UnsafeBufferPointer<UInt8>) -> [Finding] {
+        guard !found.isEmpty else { return [] }
+        let offsets = Set(found.flatMap { [$0.start, $0.end] }).sorted()
+        var scalars: [Int: Int] = [:]
+        var scalar = 0
+        var byte = 0
+        for offset in offsets {
+            while byte < offset && byte < utf8.count {
+                if utf8[byte] & 0xC0 != 0x80 { scalar += 1 }
+                byte += 1
+            }
+            scalars[offset] = scalar
+        }
+        return found.map { finding in
+            Finding(detector: finding.detector, category: finding.category,
+                    start: scalars[finding.start] ?? 0, end: scalars[finding.end] ?? scalar, confidence: finding.confidence)
+        }.sorted { ($0.start, $0.end, $0.detector) < ($1.start, $1.end, $1.detector) }
+    }
+}

@@ -1,0 +1,106 @@
+/// Prompt-injection detection over one text: folds it (see `FoldedText`), matches the word
+/// patterns and the structural markers, then looks inside what hides text — Unicode tag
+/// characters, invisible characters, base64 and hex runs, letters spelled one at a time,
+/// strings split into quoted pieces — and matches the patterns over what they hid.
+public struct InjectionScanner: Sendable {
+    let engine: InjectionEngine
+
+    public init() {
+        engine = .shared
+    }
+
+    init(engine: InjectionEngine) {
+        self.engine = engine
+    }
+
+    /// Encoded text inside encoded text is decoded this many times at most.
+    static let maximumDecodingDepth = 2
+
+    /// Findings with spans in bytes of `utf8`.
+    func scan(utf8: UnsafeBufferPointer<UInt8>, depth: Int = 0) -> [ByteFinding] {
+        let folded = FoldedText(folding: utf8)
+        var findings: [ByteFinding] = []
+        folded.bytes.withUnsafeBufferPointer { text in
+            let (matches, tokens) = engine.scan(text)
+            var local = matches + StructuralMarkers.scan(text, candidates: tokens.markerCandidates)
+            for run in tokens.spacedRuns {
+                guard let rebuilt = SpacedText.rebuild(UnsafeBufferPointer(rebasing: text[run]), lexicon: engine.lexicon) else { continue }
+                if let best = strongest(engine.scan(rebuilt)) {
+                    local.append(.init(family: .spacedCharacters, confidence: best.confidence, start: run.lowerBound, end: run.upperBound))
+                }
+            }
+            // Pieces are joined only where the text joins something: a `+` or a word like "concatenate".
+            let joins = text.contains(UInt8(ascii: "+")) || engine.contains(Vocabulary.combine, in: tokens)
+            if joins, let joinings = QuotedPieces.join(text) {
+                for joined in joinings {
+                    let split = engine.scan(joined.text).filter { match in
+                        // Only a match that needs two pieces is a split payload.
+                        joined.pieceStarts.contains { $0 > match.start && $0 < match.end }
+                    }
+                    if let best = strongest(split) {
+                        local.append(.init(family: .payloadSplitting, confidence: best.confidence,
+                                           start: joined.span.lowerBound, end: joined.span.upperBound))
+                        break
+                    }
+                }
+            }
+            for match in local {
+                findings.append(ByteFinding(
+                    detector: match.family.rawValue, category: .injection,
+                    start: folded.origin(match.start, originalCount: utf8.count),
+                    end: folded.origin(match.end, originalCount: utf8.count), confidence: match.confidence
+                ))
+            }
+        }
+        findings += hiddenTextFindings(folded)
+        for run in folded.encodedRuns where depth < Self.maximumDecodingDepth {
+            guard let (kind, decoded) = EncodedPayload.decode(UnsafeBufferPointer(rebasing: utf8[run])) else { continue }
+            let inner = decoded.withUnsafeBufferPointer { scan(utf8: $0, depth: depth + 1) }
+            guard let best = inner.max(by: { $0.confidence < $1.confidence }) else { continue }
+            let family: InjectionFamily = kind == .hex ? .hexPayload : .base64Payload
+            findings.append(ByteFinding(detector: family.rawValue, category: .injection, start: run.lowerBound, end: run.upperBound,
+                                        confidence: best.confidence))
+        }
+        return Self.merged(findings)
+    }
+
+    private func strongest(_ matches: [InjectionEngine.Match]) -> InjectionEngine.Match? {
+        matches.max { $0.confidence < $1.confidence }
+    }
+
+    private func hiddenTextFindings(_ folded: FoldedText) -> [ByteFinding] {
+        var findings: [ByteFinding] = []
+        if let span = folded.hiddenSpan, folded.hidden.count >= 2 {
+            // Text no reader can see is an attack by itself; instructions in it are certain.
+            let instructions = strongest(engine.scan(folded.hidden))
+            findings.append(ByteFinding(detector: InjectionFamily.unicodeTags.rawValue, category: .injection,
+                                        start: span.lowerBound, end: span.upperBound, confidence: instructions == nil ? 0.9 : 0.99))
+        }
+        if let span = folded.invisibleSpan, folded.suspiciousInvisibleCount >= 3 {
+            findings.append(ByteFinding(detector: InjectionFamily.invisibleText.rawValue, category: .injection,
+                                        start: span.lowerBound, end: span.upperBound,
+                                        confidence: folded.suspiciousInvisibleCount >= 8 ? 0.85 : 0.7))
+        }
+        if folded.bidiCount > 0, let span = folded.invisibleSpan {
+            findings.append(ByteFinding(detector: InjectionFamily.bidiOverride.rawValue, category: .injection,
+                                        start: span.lowerBound, end: span.upperBound, confidence: 0.7))
+        }
+        return findings
+    }
+
+    /// One finding per family and overlapping span, the most confident kept.
+    static func merged(_ findings: [ByteFinding]) -> [ByteFinding] {
+        let sorted = findings.sorted { ($0.detector, $0.start, $0.end) < ($1.detector, $1.start, $1.end) }
+        var out: [ByteFinding] = []
+        for finding in sorted {
+            if var last = out.last, last.detector == finding.detector, finding.start < last.end {
+                last.end = max(last.end, finding.end)
+                last.confidence = max(last.confidence, finding.confidence)
+                out[out.count - 1] = last
+            } else {
+                out.append(finding)
+            }
+        }
+        return out.sorted { ($0.start, $0.end, $0.detector) < ($1.start, $1.end, $1.detector) }
+    }
+}
