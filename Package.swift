@@ -36,6 +36,7 @@ let package = Package(
         .executable(name: "palisade-bench-incidents", targets: ["palisade-bench-incidents"]),
         .executable(name: "palisade-bench-edge", targets: ["palisade-bench-edge"]),
         .executable(name: "palisade-bench-detectors", targets: ["palisade-bench-detectors"]),
+        .executable(name: "palisade-bench-gateway", targets: ["palisade-bench-gateway"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -125,6 +126,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
             path: "Shared/PalisadeDelivery",
             swiftSettings: swiftSettings
@@ -175,7 +177,9 @@ let package = Package(
         ),
         service("palisade-gateway", folder: "Gateway",
                 extra: [
-                    "PalisadeEdge", "PalisadeCrypto",
+                    "PalisadeEdge", "PalisadeCrypto", "PalisadeGuard",
+                    .product(name: "Metrics", package: "swift-metrics"),
+                    .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                     .product(name: "AsyncHTTPClient", package: "async-http-client"),
                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 ]),
@@ -228,6 +232,7 @@ let package = Package(
         .executableTarget(
             name: "palisade-bench-edge",
             dependencies: [
+                "PalisadeBenchmarkSupport",
                 "PalisadeAuth",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -238,13 +243,36 @@ let package = Package(
             path: "Benchmarks/EdgeLatency",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "PalisadeBenchmarkSupport",
+            dependencies: [
+                "PalisadeGuard", "PalisadeGuardQuality",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            path: "Benchmarks/Support",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "palisade-bench-detectors",
             dependencies: [
-                "PalisadeGuard", "PalisadeGuardQuality",
+                "PalisadeGuard", "PalisadeBenchmarkSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/DetectorThroughput",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "palisade-bench-gateway",
+            dependencies: [
+                "PalisadeAuth", "PalisadeGuard", "PalisadeBenchmarkSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/GatewayLatency",
             swiftSettings: swiftSettings
         ),
         .testTarget(

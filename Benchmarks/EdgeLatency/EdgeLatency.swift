@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import PalisadeAuth
+import PalisadeBenchmarkSupport
 
 /// The edge's added latency for an authenticated request: the same `GET /v1/events?limit=1`
 /// sent straight to ingest (with a platform token) and through the gateway with each kind of
@@ -47,7 +48,8 @@ struct EdgeLatency: AsyncParsableCommand {
         let operatorKey = try PlatformSigningKey(encoded: String(contentsOfFile: signingKeyFile, encoding: .utf8))
         let claims = PlatformClaims(subject: "bench", tenantID: tenantID, roles: ["admin"], capabilities: Capability.tenantAdministration)
         let platformToken = try await PlatformTokenIssuer(signingKey: operatorKey).mint(claims)
-        let apiKey = try await Self.createKey(client: client, gateway: gateway, token: platformToken)
+        let apiKey = try await GatewayAdmin(client: client, gateway: gateway, token: platformToken)
+            .createKey(name: "edge latency benchmark", capabilities: [Capability.eventsRead])
         let identityProvider = try await BenchIdentityProvider.start()
         try await identityProvider.register(client: client, gateway: gateway, token: platformToken)
         let sameOIDCToken = try identityProvider.mint(serial: 0)
@@ -64,67 +66,21 @@ struct EdgeLatency: AsyncParsableCommand {
             index == 0 || only.isEmpty || only.contains { scenario.name.contains($0) }
         }.map(\.element)
         print("edge latency: GET /v1/events?limit=1 at \(rate) requests/s for \(seconds) s per scenario")
-        var baseline: (p50: Double, p99: Double)?
+        var baseline: OpenLoop.Result?
         for scenario in chosen {
-            let result = try await measure(scenario, client: client)
-            var line = scenario.name.padding(toLength: 56, withPad: " ", startingAt: 0)
-                + String(format: " p50 %6.2f ms  p99 %6.2f ms  (%d requests, %d failed)", result.p50, result.p99, result.count, result.failed)
-            if let baseline {
-                line += String(format: "  added p50 %+.2f ms, p99 %+.2f ms", result.p50 - baseline.p50, result.p99 - baseline.p99)
-            } else {
-                baseline = (result.p50, result.p99)
-            }
-            print(line)
+            let result = await measure(scenario, client: client)
+            print(OpenLoop.line(scenario.name, result, baseline: baseline))
+            if baseline == nil { baseline = result }
         }
         try await identityProvider.stop()
     }
 
-    /// Open loop: request `n` is sent at start + n/rate whatever the earlier ones are doing.
-    func measure(_ scenario: Scenario, client: HTTPClient) async throws -> (p50: Double, p99: Double, count: Int, failed: Int) {
-        let interval = Duration.seconds(1) / rate
-        let total = rate * (seconds + 1)
-        let warmUp = rate
-        let start = ContinuousClock.now + .milliseconds(50)
-        let outcomes = await withTaskGroup(of: (Int, Duration, Bool).self) { group in
-            for index in 0..<total {
-                try? await Task.sleep(until: start + interval * index, clock: .continuous)
-                group.addTask {
-                    var request = HTTPClientRequest(url: scenario.base + "/v1/events?limit=1")
-                    request.headers.add(name: "Authorization", value: "Bearer \(scenario.credential(index))")
-                    let sent = ContinuousClock.now
-                    do {
-                        let response = try await client.execute(request, timeout: .seconds(10))
-                        _ = try await response.body.collect(upTo: 1 << 20)
-                        return (index, ContinuousClock.now - sent, response.status.code == 200)
-                    } catch {
-                        return (index, ContinuousClock.now - sent, false)
-                    }
-                }
-            }
-            var outcomes: [(Int, Duration, Bool)] = []
-            for await outcome in group { outcomes.append(outcome) }
-            return outcomes
+    func measure(_ scenario: Scenario, client: HTTPClient) async -> OpenLoop.Result {
+        await OpenLoop.measure(rate: rate, seconds: seconds) { index in
+            var request = HTTPClientRequest(url: scenario.base + "/v1/events?limit=1")
+            request.headers.add(name: "Authorization", value: "Bearer \(scenario.credential(index))")
+            return await OpenLoop.send(client, request)
         }
-        let measured = outcomes.filter { $0.0 >= warmUp }
-        let sorted = measured.map { Double($0.1.components.seconds) * 1000 + Double($0.1.components.attoseconds) / 1e15 }.sorted()
-        func percentile(_ p: Double) -> Double { sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-        return (percentile(0.5), percentile(0.99), measured.count, measured.filter { !$0.2 }.count)
-    }
-
-    static func createKey(client: HTTPClient, gateway: String, token: String) async throws -> String {
-        var request = HTTPClientRequest(url: gateway + "/v1/api-keys")
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: #"{"name":"edge latency benchmark","capabilities":["events:read"]}"#))
-        let response = try await client.execute(request, timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        guard response.status == .created,
-              let object = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
-              let key = object["key"] as? String else {
-            throw ValidationError("creating the API key answered \(response.status.code): \(String(buffer: body))")
-        }
-        return key
     }
 }
 

@@ -16,8 +16,9 @@ enum Gateway: ServiceDefinition {
     static func serve(on host: ServiceHost) async throws {
         let settings = host.settings
         let signing = try signingPolicy(settings)
+        let masterKey = try MasterKey(encoded: try settings.value("PALISADE_MASTER_KEY"))
         let keyring = SigningKeyring(
-            store: SigningKeyStore(database: host.database, wrapping: try MasterKey(encoded: try settings.value("PALISADE_MASTER_KEY"))),
+            store: SigningKeyStore(database: host.database, wrapping: masterKey),
             policy: signing, logger: host.logger
         )
         let operatorKeys = try settings.verifyingKeys()
@@ -77,6 +78,30 @@ enum Gateway: ServiceDefinition {
         UserRoutes(users: userStore, roles: roleStore, audit: audit, userChanged: oidc.forgetGrants).register(on: router, registry: host.routes)
         RoleRoutes(roles: roleStore, audit: audit).register(on: router, registry: host.routes)
         IssuerRoutes(issuers: issuerStore, roles: roleStore, audit: audit).register(on: router, registry: host.routes)
+
+        // The inline LLM gateway: routes, the tenants' own provider keys, the vault of
+        // reversibly redacted values, and decisions published off the request path.
+        let dataKeys = TenantDataKeys(wrapping: masterKey)
+        let providerKeys = ProviderKeyStore(database: host.database, dataKeys: dataKeys)
+        let vault = RedactionVaultStore(database: host.database, dataKeys: dataKeys)
+        let proxyRoutes = ProxyRouteStore(database: host.database)
+        let decisions = DecisionPublisher(producer: host.producer, logger: host.logger)
+        var providerConfiguration = HTTPClient.Configuration()
+        providerConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit =
+            try settings.integer("PALISADE_PROXY_CONNECTIONS", default: 256, range: 1...4096)
+        let providers = HTTPClient(eventLoopGroupProvider: .singleton, configuration: providerConfiguration)
+        let inline = InlineGateway(
+            routes: proxyRoutes, keys: providerKeys, vault: vault, client: providers, publisher: decisions,
+            upstreamTimeout: .seconds(Int64(try settings.integer("PALISADE_PROXY_TIMEOUT_SECONDS", default: 300, range: 1...3600))),
+            routeCache: ExpiringCache(lifetime: cacheLifetime), keyCache: ExpiringCache(lifetime: cacheLifetime)
+        )
+        let upstreamHosts = Set((settings.environment["PALISADE_PROXY_UPSTREAM_HOSTS"] ?? "api.openai.com,api.anthropic.com")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
+        inline.register(on: router, registry: host.routes)
+        ProxyRouteRoutes(store: proxyRoutes, audit: audit, upstreamHosts: upstreamHosts, routesChanged: inline.forget)
+            .register(on: router, registry: host.routes)
+        ProviderKeyRoutes(store: providerKeys, audit: audit, keysChanged: inline.forget).register(on: router, registry: host.routes)
+        RedactionRoutes(vault: vault, audit: audit).register(on: router, registry: host.routes)
         let document = APIDocumentRoutes(
             document: try OpenAPIDocument(contentsOf: settings.environment["PALISADE_OPENAPI_FILE"] ?? "proto/openapi.yaml")
         )
@@ -90,6 +115,7 @@ enum Gateway: ServiceDefinition {
         let relay = AuditOutboxRelay(audit: audit, logger: host.logger)
         let flushSeconds = try settings.integer("PALISADE_KEY_USAGE_FLUSH_SECONDS", default: 15, range: 1...3600)
         let services: [any Service] = [
+            decisions,
             packs,
             PeriodicService(name: "signing key rotation", interval: signing.checkInterval, logger: host.logger) {
                 try await keyring.rotate()
@@ -104,9 +130,11 @@ enum Gateway: ServiceDefinition {
             try await host.run(router: router, services: services)
         } catch {
             try? await upstream.shutdown()
+            try? await providers.shutdown()
             throw error
         }
         try await upstream.shutdown()
+        try await providers.shutdown()
     }
 
     /// A key signs for `PALISADE_SIGNING_KEY_ROTATION_SECONDS` (a day) and is published

@@ -77,11 +77,13 @@ public enum Capability {
     /// Users, roles and OIDC issuers of the tenant.
     public static let identityAdmin = "identity:admin"
     public static let proxyUse = "proxy:use"
+    /// Values the gateway redacted reversibly, revealed one at a time (each reveal audited).
+    public static let redactionsReveal = "redactions:reveal"
 
     /// Everything a tenant's administrator may do inside the tenant (not `tenants:admin`).
     public static let tenantAdministration = [
         eventsWrite, eventsRead, policyAdmin, decisionsRequest, incidentsRead, incidentsWrite, auditRead,
-        alertsAdmin, siemAdmin, watchersAdmin, keysAdmin, identityAdmin, proxyUse,
+        alertsAdmin, siemAdmin, watchersAdmin, keysAdmin, identityAdmin, proxyUse, redactionsReveal,
     ]
 
     /// Every capability a credential may name.

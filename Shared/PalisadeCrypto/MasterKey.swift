@@ -5,7 +5,7 @@ import Foundation
 /// nonce ‖ ciphertext ‖ tag.
 public struct MasterKey: KeyWrapping {
     public let keyID: String
-    private let key: SymmetricKey
+    private let key: DataKey
 
     public init(encoded: String) throws {
         let text = encoded.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -15,7 +15,7 @@ public struct MasterKey: KeyWrapping {
             throw KeyWrappingError.malformedKey("expected <key id>:<base64 of 32 bytes>")
         }
         keyID = id
-        key = SymmetricKey(data: bytes)
+        key = try DataKey(rawBytes: bytes)
     }
 
     /// A fresh key's configuration text (secret: keep it out of logs).
@@ -25,17 +25,10 @@ public struct MasterKey: KeyWrapping {
     }
 
     public func seal(_ plaintext: Data, context: String) throws -> Data {
-        guard let combined = try AES.GCM.seal(plaintext, using: key, authenticating: Data(context.utf8)).combined else {
-            throw KeyWrappingError.unopenable
-        }
-        return combined
+        try key.seal(plaintext, context: context)
     }
 
     public func open(_ sealed: Data, context: String) throws -> Data {
-        do {
-            return try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: Data(context.utf8))
-        } catch {
-            throw KeyWrappingError.unopenable
-        }
+        try key.open(sealed, context: context)
     }
 }

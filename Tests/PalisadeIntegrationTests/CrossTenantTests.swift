@@ -36,6 +36,10 @@ import Testing
                                                "classification": "other", "severity": "low", "interval_seconds": 86400], id: "watcher_id")
         _ = try await created("/v1/siem/destinations", ["name": "a-siem", "type": "splunk_hec", "url": "http://127.0.0.1:1/hec",
                                                         "token": "a-token-1234"], id: "destination_id")
+        _ = try await created("/v1/provider-keys", ["provider": "openai", "name": "a-openai", "key": "sk-a-only-provider-key-1234"],
+                              id: "key_id")
+        _ = try await created("/v1/routes", ["route_id": "a-route", "provider": "openai", "upstream_base_url": "https://api.openai.com"],
+                              id: "route_id")
         #expect(try await ownerA.post("/v1/events", json: [runtimeEvent("a-event-1")]).status == 202)
         ids.append("a-event-1")
 
@@ -68,7 +72,8 @@ import Testing
         #expect(try await ownerA.get("/v1/api-keys/\(keyID)").json["revoked_at"] == nil)
         #expect(try await ownerA.get("/v1/roles").text.contains(roleName))
         for (path, field) in [("/v1/users", "users"), ("/v1/oidc-issuers", "oidc_issuers"), ("/v1/policy-rules", "rules"),
-                              ("/v1/alert-channels", "channels"), ("/v1/watchers", "watchers"), ("/v1/siem/destinations", "destinations")] {
+                              ("/v1/alert-channels", "channels"), ("/v1/watchers", "watchers"), ("/v1/siem/destinations", "destinations"),
+                              ("/v1/provider-keys", "provider_keys"), ("/v1/routes", "routes")] {
             #expect((try await ownerA.get(path).json[field] as? [Any])?.count == 1, "\(path)")
         }
         try await ownerA.removeDeliveryTargets()

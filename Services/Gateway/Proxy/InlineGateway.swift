@@ -1,0 +1,262 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import PalisadeAuth
+import PalisadeGuard
+import PalisadeService
+import PalisadeStore
+
+/// The inline LLM gateway: `POST /v1/proxy/<provider>/…` (capability `proxy:use`). Every call
+/// is authenticated and rate-limited by the edge, then: the route is resolved (header
+/// `X-Palisade-Route`, else the route named after the provider), the prompt's untrusted text
+/// is scanned for injection, the route's policy applied, the call forwarded with the tenant's
+/// own provider key, and the completion — whole or streamed — scanned for personal data and
+/// secrets and redacted or blocked. The decision is answered in `X-Palisade-Decision` and
+/// sent to the decisions and audit topics after the call, never on its path.
+struct InlineGateway: Sendable {
+    let routes: ProxyRouteStore
+    let keys: ProviderKeyStore
+    let vault: RedactionVaultStore
+    let client: HTTPClient
+    let publisher: DecisionPublisher
+    let upstreamTimeout: TimeAmount
+    let routeCache: ExpiringCache<RouteKey, ProxyRoute?>
+    let keyCache: ExpiringCache<KeyKey, SealedProviderKey?>
+    let scanner = GuardScanner()
+
+    struct RouteKey: Hashable, Sendable {
+        var tenantID: UUID
+        var routeID: String
+    }
+
+    struct KeyKey: Hashable, Sendable {
+        var tenantID: UUID
+        var provider: String
+        var keyID: UUID?
+    }
+
+    static let decisionHeader = HTTPField.Name("X-Palisade-Decision")!
+    static let routeHeader = HTTPField.Name("X-Palisade-Route")!
+    private static let bypassed = Counter(label: "palisade_gateway_guard_bypassed_total")
+
+    /// After a route or key of the tenant changed on this gateway.
+    func forget(tenant: UUID) {
+        routeCache.removeAll { key, _ in key.tenantID == tenant }
+        keyCache.removeAll { key, _ in key.tenantID == tenant }
+    }
+
+    func register(on router: Router<PalisadeRequestContext>, registry: RouteRegistry) {
+        for endpoint in LLMProvider.endpoints {
+            router.route(.post, "/v1/proxy/\(endpoint.provider.rawValue)\(endpoint.path)", registry: registry) { request, context in
+                try await handle(endpoint, request, context)
+            }
+        }
+    }
+
+    // MARK: The request half
+
+    private func handle(_ endpoint: LLMProvider.Endpoint, _ request: Request, _ context: PalisadeRequestContext) async throws -> Response {
+        let claims = try context.requireClaims(Capability.proxyUse)
+        let scope = claims.scope
+        let provider = endpoint.provider
+        let routeID = request.headers[Self.routeHeader] ?? provider.rawValue
+        guard ProxyRouteRoutes.isRouteID(routeID), let route = try await route(routeID, scope: scope, context),
+              route.provider == provider.rawValue else {
+            throw Problem.notFound("no \(provider.rawValue) route \(routeID) in this tenant (set X-Palisade-Route or create the route)")
+        }
+        var call = CallRecord(tenantID: scope.tenantID, requestID: context.requestID, subject: claims.sub.value, routeID: routeID, provider: provider)
+        let body = try await MessageBody.collect(request, limit: route.requestLimitBytes)
+        guard let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
+            return refusal(provider, status: .badRequest, "the request body must be a JSON object", code: "invalid_json", call: &call, context)
+        }
+        call.model = json["model"] as? String ?? ""
+        let streaming = json["stream"] as? Bool ?? false
+        call.streamed = streaming
+
+        if !route.allowedModels.isEmpty, !route.allowedModels.contains(call.model) {
+            call.decide("block", reason: "model not allowed on this route")
+            return refusal(provider, status: .badRequest, "model '\(call.model)' is not allowed on route \(routeID)", code: "model_not_allowed",
+                           call: &call, context)
+        }
+
+        // Injection scan of the untrusted text, within the route's time budget.
+        let scanStarted = ContinuousClock.now
+        let injections = provider.untrustedTexts(json).flatMap { scanner.scan($0, detectors: .injection) }
+            .filter { $0.confidence >= OutputPolicy.minimumConfidence }
+        if ContinuousClock.now - scanStarted > .milliseconds(route.detectorBudgetMilliseconds) {
+            try bypassOrRefuse(route, stage: "injection scan", call: &call, context)
+        } else {
+            call.findings += injections.map { ("request", $0) }
+            if let strongest = injections.max(by: { $0.confidence < $1.confidence }) {
+                switch route.injectionAction {
+                case "block":
+                    call.decide("block", reason: "prompt injection (\(strongest.detector))")
+                    return refusal(provider, status: .badRequest, "the request was blocked by policy: prompt injection (\(strongest.detector))",
+                                   code: "prompt_injection", call: &call, context)
+                case "review":
+                    call.decide("review", reason: "prompt injection (\(strongest.detector))")
+                default:
+                    break
+                }
+            }
+        }
+
+        guard let sealed = try await providerKey(route, scope: scope, context) else {
+            call.decide("block", reason: "no provider key")
+            record(call, context)
+            throw Problem.notFound("no \(provider.rawValue) provider key in this tenant (POST /v1/provider-keys)")
+        }
+        let secret = try await keys.open(sealed, scope: scope, logger: context.logger)
+        var outgoing = HTTPClientRequest(url: Self.join(route.upstreamBaseURL, endpoint.path))
+        outgoing.method = .POST
+        for name in provider.forwardedHeaders {
+            if let field = HTTPField.Name(name), let value = request.headers[field] { outgoing.headers.add(name: name, value: value) }
+        }
+        for (name, value) in provider.authenticationHeaders(key: secret) { outgoing.headers.replaceOrAdd(name: name, value: value) }
+        if provider == .anthropic, outgoing.headers.first(name: "anthropic-version") == nil {
+            outgoing.headers.add(name: "anthropic-version", value: "2023-06-01")
+        }
+        outgoing.headers.add(name: "X-Request-Id", value: context.requestID)
+        outgoing.body = .bytes(ByteBuffer(data: body))
+
+        let upstreamStarted = ContinuousClock.now
+        let answer: HTTPClientResponse
+        do {
+            answer = try await client.execute(outgoing, timeout: upstreamTimeout)
+        } catch {
+            call.upstreamTime += ContinuousClock.now - upstreamStarted
+            let timedOut = (error as? HTTPClientError) == .deadlineExceeded || (error as? HTTPClientError) == .readTimeout
+            context.logger.warning("provider unreachable", metadata: ["route": "\(routeID)", "error": "\(error)"])
+            call.decide(call.decision, reason: timedOut ? "provider timed out" : "provider unreachable")
+            return refusal(provider, status: timedOut ? .gatewayTimeout : .badGateway,
+                           timedOut ? "the provider did not answer in time" : "the provider could not be reached",
+                           type: "api_error", code: timedOut ? "upstream_timeout" : "upstream_unreachable", call: &call, context)
+        }
+        call.upstreamStatus = Int(answer.status.code)
+        let contentType = answer.headers.first(name: "content-type") ?? ""
+        if streaming, (200..<300).contains(Int(answer.status.code)), contentType.hasPrefix("text/event-stream") {
+            return StreamingGuard(gateway: self, provider: provider, route: route, scope: scope, context: context)
+                .relay(answer, call: call, upstreamStarted: upstreamStarted)
+        }
+        let payload: ByteBuffer
+        do {
+            payload = try await answer.body.collect(upTo: route.responseLimitBytes)
+        } catch {
+            call.upstreamTime += ContinuousClock.now - upstreamStarted
+            call.decide("block", reason: "response over the route's limit or cut off")
+            return refusal(provider, status: .badGateway, "the provider's answer exceeded the route's limit or was cut off",
+                           type: "api_error", code: "upstream_response", call: &call, context)
+        }
+        call.upstreamTime += ContinuousClock.now - upstreamStarted
+        // The provider's own errors pass through in its shape.
+        guard (200..<300).contains(Int(answer.status.code)), endpoint.hasCompletion else {
+            return respond(status: answer.status.code, contentType: contentType, body: payload, call: &call, context)
+        }
+        return try await guardCompletion(payload, contentType: contentType, status: answer.status.code, route: route, scope: scope,
+                                         call: &call, context)
+    }
+
+    /// `fail_open` lets the call through and records the bypass; `fail_closed` refuses it.
+    private func bypassOrRefuse(_ route: ProxyRoute, stage: String, call: inout CallRecord, _ context: PalisadeRequestContext) throws {
+        if route.failMode == "fail_open" {
+            call.bypassed = true
+            call.decide(call.decision, reason: "\(stage) bypassed (fail_open)")
+            Self.bypassed.increment()
+            context.logger.warning("guard bypassed", metadata: ["route": "\(route.routeID)", "stage": "\(stage)"])
+            return
+        }
+        call.decide("block", reason: "\(stage) unavailable (fail_closed)")
+        record(call, context)
+        throw Problem.unavailable("the \(stage) did not finish within the route's budget and the route fails closed")
+    }
+
+    // MARK: The response half (whole completions)
+
+    private func guardCompletion(_ payload: ByteBuffer, contentType: String, status: UInt, route: ProxyRoute, scope: TenantScope,
+                                 call: inout CallRecord, _ context: PalisadeRequestContext) async throws -> Response {
+        let provider = call.provider
+        guard let json = (try? JSONSerialization.jsonObject(with: Data(buffer: payload))) as? [String: Any] else {
+            return respond(status: status, contentType: contentType, body: payload, call: &call, context)
+        }
+        let policy = OutputPolicy(route)
+        let vaulted = CallVault()
+        let scanStarted = ContinuousClock.now
+        var rewritten: Any = json
+        var found: [Finding] = []
+        for (path, text) in provider.completionTexts(json) {
+            let findings = scanner.scan(text, detectors: .dataLoss).filter { $0.confidence >= OutputPolicy.minimumConfidence }
+            guard !findings.isEmpty else { continue }
+            found += findings
+            let redacted = try Redactor.redact(text, findings: findings, vault: vaulted, mode: policy.redaction(for:))
+            rewritten = JSONPath.setting(redacted, at: path[...], in: rewritten)
+        }
+        if ContinuousClock.now - scanStarted > .milliseconds(route.detectorBudgetMilliseconds) {
+            try bypassOrRefuse(route, stage: "output scan", call: &call, context)
+            return respond(status: status, contentType: contentType, body: payload, call: &call, context)
+        }
+        call.findings += found.map { ("response", $0) }
+        switch policy.decision(for: found) {
+        case "block":
+            let types = Set(found.filter(policy.blocks).map(\.detector)).sorted().joined(separator: ", ")
+            call.decide("block", reason: "sensitive output (\(types))")
+            return refusal(provider, status: .badRequest, "the completion was blocked by policy: sensitive output (\(types))",
+                           code: "sensitive_output", call: &call, context)
+        case "redact":
+            call.decide("redact", reason: "sensitive output redacted")
+            try await vault.store(vaulted.collected, scope: scope, requestID: context.requestID, logger: context.logger)
+            let data = (try? JSONSerialization.data(withJSONObject: rewritten, options: [.withoutEscapingSlashes])) ?? Data(buffer: payload)
+            return respond(status: status, contentType: "application/json", body: ByteBuffer(data: data), call: &call, context)
+        default:
+            return respond(status: status, contentType: contentType, body: payload, call: &call, context)
+        }
+    }
+
+    // MARK: Answers
+
+    func respond(status: UInt, contentType: String, body: ByteBuffer, call: inout CallRecord, _ context: PalisadeRequestContext) -> Response {
+        var headers = HTTPFields()
+        if !contentType.isEmpty, let name = HTTPField.Name("Content-Type") { headers[name] = contentType }
+        headers[Self.decisionHeader] = call.decision
+        record(call, context)
+        return Response(status: .init(code: Int(status)), headers: headers, body: .init(byteBuffer: body))
+    }
+
+    /// A refusal in the provider's error shape, recorded with the call's decision.
+    func refusal(_ provider: LLMProvider, status: HTTPResponse.Status, _ message: String, type: String = "invalid_request_error",
+                 code: String, call: inout CallRecord, _ context: PalisadeRequestContext) -> Response {
+        respond(status: UInt(status.code), contentType: "application/json",
+                body: ByteBuffer(data: provider.errorBody(message: message, type: type, code: code)), call: &call, context)
+    }
+
+    func record(_ call: CallRecord, _ context: PalisadeRequestContext) {
+        publisher.record(call.message, trace: context.trace)
+    }
+
+    // MARK: Configuration lookups
+
+    private func route(_ routeID: String, scope: TenantScope, _ context: PalisadeRequestContext) async throws -> ProxyRoute? {
+        let key = RouteKey(tenantID: scope.tenantID, routeID: routeID)
+        if let cached = routeCache.value(for: key) { return cached }
+        let route = try await routes.find(routeID, scope: scope, logger: context.logger)
+        routeCache.store(route, for: key)
+        return route
+    }
+
+    private func providerKey(_ route: ProxyRoute, scope: TenantScope, _ context: PalisadeRequestContext) async throws -> SealedProviderKey? {
+        let key = KeyKey(tenantID: scope.tenantID, provider: route.provider, keyID: route.providerKeyID)
+        if let cached = keyCache.value(for: key) { return cached }
+        let sealed = try await keys.sealedKey(provider: route.provider, keyID: route.providerKeyID, scope: scope, logger: context.logger)
+        keyCache.store(sealed, for: key)
+        return sealed
+    }
+
+    static func join(_ base: String, _ path: String) -> String {
+        var base = base
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + path
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import PalisadeGuard
+
+/// The streamed completion, rewritten on its way through: server-sent events are read as they
+/// come, each text delta goes through its stream's `StreamRedactor`, and events leave in their
+/// original order once their text is released — at most the route's hold-back window later.
+/// A finding the route blocks ends the stream with an error event in the provider's shape;
+/// events still held (which may carry the value) are never sent.
+struct StreamRelay {
+    private struct Queued {
+        var event: ServerSentEvent
+        var json: [String: Any]?
+        /// The delta's stream and its piece index in that stream's redactor.
+        var piece: (stream: Int, index: Int)?
+    }
+
+    let provider: LLMProvider
+    let policy: OutputPolicy
+    let window: Int
+    let vault: CallVault
+    private var parser = ServerSentEventParser()
+    private var redactors: [Int: StreamRedactor] = [:]
+    private var released: [Int: [Int: String]] = [:]
+    private var queue: [Queued] = []
+    /// The finding that ended the stream, if one did.
+    private(set) var blockedBy: Finding?
+
+    init(provider: LLMProvider, policy: OutputPolicy, window: Int, vault: CallVault) {
+        self.provider = provider
+        self.policy = policy
+        self.window = window
+        self.vault = vault
+    }
+
+    /// Every personal-data or secret finding so far (offsets within its stream).
+    var findings: [Finding] { redactors.keys.sorted().flatMap { redactors[$0]?.findings ?? [] } }
+
+    /// Reads `bytes`; returns the text to send now.
+    mutating func feed(_ bytes: some Sequence<UInt8>) throws -> String {
+        guard blockedBy == nil else { return "" }
+        for event in parser.feed(bytes) { try take(event) }
+        return try output()
+    }
+
+    /// The upstream ended: everything held is released.
+    mutating func finish() throws -> String {
+        guard blockedBy == nil else { return "" }
+        for event in parser.finish() { try take(event) }
+        for stream in redactors.keys.sorted() {
+            guard var redactor = redactors[stream] else { continue }
+            for piece in try redactor.finish() { released[stream, default: [:]][piece.index] = piece.text }
+            redactors[stream] = redactor
+        }
+        checkBlocks()
+        return try output()
+    }
+
+    private mutating func take(_ event: ServerSentEvent) throws {
+        guard let json = (try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) as? [String: Any],
+              let delta = provider.delta(json) else {
+            queue.append(Queued(event: event, json: nil, piece: nil))
+            return
+        }
+        let (stream, text) = delta
+        let policy = self.policy
+        var redactor = redactors[stream] ?? StreamRedactor(window: window, vault: vault, mode: { policy.redaction(for: $0) })
+        let index = pushedCount(stream)
+        for piece in try redactor.push(text) { released[stream, default: [:]][piece.index] = piece.text }
+        redactors[stream] = redactor
+        counts[stream] = index + 1
+        queue.append(Queued(event: event, json: json, piece: (stream, index)))
+        checkBlocks()
+    }
+
+    /// Pieces pushed per stream, which is the next piece's index.
+    private var counts: [Int: Int] = [:]
+    private func pushedCount(_ stream: Int) -> Int { counts[stream] ?? 0 }
+
+    private mutating func checkBlocks() {
+        if blockedBy == nil, let blocking = findings.first(where: { $0.confidence >= OutputPolicy.minimumConfidence && policy.blocks($0) }) {
+            blockedBy = blocking
+        }
+    }
+
+    /// Events whose text is out, from the front of the queue; the error event once blocked.
+    private mutating func output() throws -> String {
+        if let blockedBy {
+            queue.removeAll()
+            return provider.errorEvent(message: "the completion was blocked by policy: sensitive output (\(blockedBy.detector))",
+                                       code: "sensitive_output")
+        }
+        var out = ""
+        while let first = queue.first {
+            if let piece = first.piece {
+                guard let text = released[piece.stream]?[piece.index], let json = first.json else { break }
+                released[piece.stream]?[piece.index] = nil
+                let rewritten = provider.replacingDelta(json, with: text)
+                let data = try JSONSerialization.data(withJSONObject: rewritten, options: [.withoutEscapingSlashes])
+                out += first.event.replacingData(String(decoding: data, as: UTF8.self)).encoded
+            } else {
+                out += first.event.encoded
+            }
+            queue.removeFirst()
+        }
+        return out
+    }
+}

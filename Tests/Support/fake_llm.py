@@ -1,0 +1,115 @@
+"""A stand-in LLM provider: OpenAI chat completions and embeddings, Anthropic messages, whole
+or streamed, answering canned replies chosen by the request's `model`, and recording every
+request it received (path, headers, body) as a JSON line."""
+import argparse
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler
+
+from standin import serve
+
+ANTHROPIC_KEY = "sk-ant-api03-" + "Qm9vZ2llV29vZ2ll" * 5 + "AA"
+REPLIES = {
+    "plain": "Hello! How can I help you today?",
+    "secret": f"Sure. Your key is {ANTHROPIC_KEY} - keep it safe.",
+    "card": "The card on file is 4111 1111 1111 1111, expiring soon.",
+    "secret-and-card": f"Key {ANTHROPIC_KEY} and card 4111 1111 1111 1111 are both here.",
+    "email": "Write to jane.roe@mailbox.org for the contract.",
+}
+ERRORS = {
+    "error-429": (429, {"error": {"message": "Rate limit reached", "type": "rate_limit_error", "code": "rate_limit_exceeded"}}),
+    "error-500": (500, {"error": {"message": "The server had an error", "type": "server_error", "code": None}}),
+}
+
+lock = threading.Lock()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--log", required=True)
+    parser.add_argument("--port-file", required=True)
+    parser.add_argument("--chunk", type=int, default=3, help="characters per streamed delta")
+    args = parser.parse_args()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *_):
+            pass
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length", "0"))
+            raw = self.rfile.read(length)
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = None
+            with lock, open(args.log, "a", encoding="utf-8") as out:
+                out.write(json.dumps({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
+                                      "body": body}) + "\n")
+            model = (body or {}).get("model", "plain")
+            if model == "slow":
+                time.sleep(3)
+            if model in ERRORS:
+                status, error = ERRORS[model]
+                return self.reply(status, error)
+            text = REPLIES.get(model, REPLIES["plain"])
+            stream = bool((body or {}).get("stream"))
+            if self.path.endswith("/embeddings"):
+                return self.reply(200, {"object": "list", "data": [{"object": "embedding", "index": 0, "embedding": [0.1, 0.2]}],
+                                        "model": model, "usage": {"prompt_tokens": 3, "total_tokens": 3}})
+            anthropic = self.path.endswith("/messages")
+            if not stream:
+                if anthropic:
+                    return self.reply(200, {"id": "msg_1", "type": "message", "role": "assistant", "model": model,
+                                            "content": [{"type": "text", "text": text}], "stop_reason": "end_turn",
+                                            "usage": {"input_tokens": 5, "output_tokens": 9}})
+                return self.reply(200, {"id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": model,
+                                        "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
+                                                     "finish_reason": "stop"}],
+                                        "usage": {"prompt_tokens": 5, "completion_tokens": 9, "total_tokens": 14}})
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            pieces = [text[i:i + args.chunk] for i in range(0, len(text), args.chunk)]
+            if anthropic:
+                events = [("message_start", {"type": "message_start", "message": {"id": "msg_1", "role": "assistant", "content": []}}),
+                          ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})]
+                events += [("content_block_delta", {"type": "content_block_delta", "index": 0,
+                                                    "delta": {"type": "text_delta", "text": piece}}) for piece in pieces]
+                events += [("content_block_stop", {"type": "content_block_stop", "index": 0}),
+                           ("message_stop", {"type": "message_stop"})]
+                for name, data in events:
+                    self.chunk(f"event: {name}\ndata: {json.dumps(data)}\n\n")
+            else:
+                self.chunk("data: " + json.dumps({"id": "c1", "object": "chat.completion.chunk", "choices": [
+                    {"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]}) + "\n\n")
+                for piece in pieces:
+                    self.chunk("data: " + json.dumps({"id": "c1", "object": "chat.completion.chunk", "choices": [
+                        {"index": 0, "delta": {"content": piece}, "finish_reason": None}]}) + "\n\n")
+                self.chunk("data: " + json.dumps({"id": "c1", "object": "chat.completion.chunk", "choices": [
+                    {"index": 0, "delta": {}, "finish_reason": "stop"}]}) + "\n\n")
+                self.chunk("data: [DONE]\n\n")
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+
+        def chunk(self, text):
+            data = text.encode()
+            self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+            self.wfile.flush()
+
+        def reply(self, status, payload):
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    serve(Handler, args.port_file)
+
+
+if __name__ == "__main__":
+    main()
