@@ -26,7 +26,7 @@ struct GatewayLatency: AsyncParsableCommand {
     @Option(help: "Seconds per scenario (after a one-second warm-up).") var seconds = 10
     @Option(help: "The `litellm` executable (pip install 'litellm[proxy]'); LiteLLM is skipped without it.")
     var litellm: String?
-    @Option(help: "LiteLLM is also measured at this rate, which one worker can sustain.") var litellmRate = 50
+    @Option(help: "Every scenario is also measured at this rate, which one LiteLLM worker can sustain.") var litellmRate = 50
     @Option(help: "Folder with the detectors' corpus.") var corpus = "corpus/guard"
 
     func run() async throws {
@@ -74,23 +74,22 @@ struct GatewayLatency: AsyncParsableCommand {
         let direct = request("http://127.0.0.1:\(provider.port)/v1/chat/completions", headers: [("Authorization", "Bearer sk-bench")])
         let palisade = request(gateway + "/v1/proxy/openai/v1/chat/completions",
                                headers: [("Authorization", "Bearer \(apiKey)"), ("X-Palisade-Route", routeID)])
+        let viaLiteLLM = liteLLM.map {
+            request("http://127.0.0.1:\($0.port)/v1/chat/completions", headers: [("Authorization", "Bearer \(LiteLLMProxy.masterKey)")])
+        }
         print("inline gateway latency: POST chat/completions (\(body.readableBytes)-byte request, \(FakeProvider.completion.utf8.count)-character answer)")
-        print("at \(rate) requests/s for \(seconds) s per scenario, same fake provider, same machine")
-        let baseline = await OpenLoop.measure(rate: rate, seconds: seconds) { _ in await OpenLoop.send(client, direct) }
-        print(OpenLoop.line("direct to the fake provider", baseline, baseline: nil))
-        let through = await OpenLoop.measure(rate: rate, seconds: seconds) { _ in await OpenLoop.send(client, palisade) }
-        print(OpenLoop.line("Palisade, full pipeline", through, baseline: baseline))
-        if let liteLLM {
-            let viaLiteLLM = request("http://127.0.0.1:\(liteLLM.port)/v1/chat/completions", headers: [("Authorization", "Bearer \(LiteLLMProxy.masterKey)")])
-            let atRate = await OpenLoop.measure(rate: rate, seconds: seconds) { _ in await OpenLoop.send(client, viaLiteLLM) }
-            print(OpenLoop.line("LiteLLM proxy", atRate, baseline: baseline))
-            let lowBaseline = await OpenLoop.measure(rate: litellmRate, seconds: seconds) { _ in await OpenLoop.send(client, direct) }
-            let low = await OpenLoop.measure(rate: litellmRate, seconds: seconds) { _ in await OpenLoop.send(client, viaLiteLLM) }
-            let lowPalisade = await OpenLoop.measure(rate: litellmRate, seconds: seconds) { _ in await OpenLoop.send(client, palisade) }
-            print("at \(litellmRate) requests/s:")
-            print(OpenLoop.line("direct to the fake provider", lowBaseline, baseline: nil))
-            print(OpenLoop.line("Palisade, full pipeline", lowPalisade, baseline: lowBaseline))
-            print(OpenLoop.line("LiteLLM proxy", low, baseline: lowBaseline))
+        print("same fake provider, same machine, \(seconds) s per scenario")
+        // The low rate first: a LiteLLM worker flooded at the high rate stays busy long after.
+        for rate in [litellmRate, self.rate] {
+            print("at \(rate) requests/s:")
+            let baseline = await OpenLoop.measure(rate: rate, seconds: seconds) { _ in await OpenLoop.send(client, direct) }
+            print(OpenLoop.line("direct to the fake provider", baseline, baseline: nil))
+            let through = await OpenLoop.measure(rate: rate, seconds: seconds) { _ in await OpenLoop.send(client, palisade) }
+            print(OpenLoop.line("Palisade, full pipeline", through, baseline: baseline))
+            if let viaLiteLLM {
+                let result = await OpenLoop.measure(rate: rate, seconds: seconds) { _ in await OpenLoop.send(client, viaLiteLLM) }
+                print(OpenLoop.line("LiteLLM proxy", result, baseline: baseline))
+            }
         }
         let (ordinary, mixed) = try DetectorSpeed.corpus(corpus)
         print("detector throughput, one core, 4 KiB texts:")

@@ -127,6 +127,11 @@ import Testing
         let content = (whole.json["choices"] as? [[String: Any]])?.first.flatMap { ($0["message"] as? [String: Any])?["content"] as? String } ?? ""
         #expect(content == "Key [redacted:anthropic_api_key] and card [redacted:payment_card] are both here.")
 
+        // An address spelled with a JSON escape is still found.
+        let escaped = try await chat(tenant, model: "escaped")
+        #expect(escaped.headers["x-palisade-decision"] == "redact")
+        #expect(!escaped.text.contains("mailbox.org"))
+
         // Three characters a delta: the key and the card arrive split over dozens of events.
         for streamed in [try await chat(tenant, model: "secret-and-card", stream: true),
                          try await messages(tenant, model: "secret-and-card", stream: true)] {

@@ -16,6 +16,8 @@ REPLIES = {
     "card": "The card on file is 4111 1111 1111 1111, expiring soon.",
     "secret-and-card": f"Key {ANTHROPIC_KEY} and card 4111 1111 1111 1111 are both here.",
     "email": "Write to jane.roe@mailbox.org for the contract.",
+    # Served with the @ as a JSON \u escape, which only a parsed answer shows.
+    "escaped": "Write to jane.roe@mailbox.org for the contract.",
 }
 ERRORS = {
     "error-429": (429, {"error": {"message": "Rate limit reached", "type": "rate_limit_error", "code": "rate_limit_exceeded"}}),
@@ -102,6 +104,8 @@ def main():
 
         def reply(self, status, payload):
             data = json.dumps(payload).encode()
+            if (payload.get("model") == "escaped"):
+                data = data.replace(b"@", b"\\u0040")
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))

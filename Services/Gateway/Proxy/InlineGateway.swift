@@ -179,6 +179,18 @@ struct InlineGateway: Sendable {
     private func guardCompletion(_ payload: ByteBuffer, contentType: String, status: UInt, route: ProxyRoute, scope: TenantScope,
                                  call: inout CallRecord, _ context: PalisadeRequestContext) async throws -> Response {
         let provider = call.provider
+        // Most answers hold nothing to redact: one scan of the raw bytes (JSON escapes leave
+        // ASCII values intact) lets them through unparsed; anything found is located precisely
+        // in the parsed answer below.
+        // A `\u` escape could spell a value the raw scan cannot see, so such answers are parsed.
+        let (rawFindings, hasUnicodeEscapes) = payload.withUnsafeReadableBytes { raw in
+            let text = String(decoding: raw, as: UTF8.self)
+            return (scanner.scan(text, detectors: .dataLoss).filter { $0.confidence >= OutputPolicy.minimumConfidence },
+                    text.contains("\\u"))
+        }
+        guard !rawFindings.isEmpty || hasUnicodeEscapes else {
+            return respond(status: status, contentType: contentType, body: payload, call: &call, context)
+        }
         guard let json = (try? JSONSerialization.jsonObject(with: Data(buffer: payload))) as? [String: Any] else {
             return respond(status: status, contentType: contentType, body: payload, call: &call, context)
         }
