@@ -154,10 +154,12 @@ final class LiteLLMProxy: @unchecked Sendable {
     static let masterKey = "sk-litellm-bench"
     let port: Int
     private let process: Process
+    private let folder: URL
 
-    private init(port: Int, process: Process) {
+    private init(port: Int, process: Process, folder: URL) {
         self.port = port
         self.process = process
+        self.folder = folder
     }
 
     static func start(executable: String, provider: Int, client: HTTPClient) async throws -> LiteLLMProxy {
@@ -189,7 +191,7 @@ final class LiteLLMProxy: @unchecked Sendable {
         process.standardOutput = log
         process.standardError = log
         try process.run()
-        let proxy = LiteLLMProxy(port: port, process: process)
+        let proxy = LiteLLMProxy(port: port, process: process, folder: folder)
         let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             guard process.isRunning else { throw ValidationError("litellm exited with \(process.terminationStatus)") }
@@ -202,7 +204,16 @@ final class LiteLLMProxy: @unchecked Sendable {
         throw ValidationError("litellm did not start within two minutes")
     }
 
+    /// Stops the child so no LiteLLM outlives the benchmark: SIGTERM, then SIGKILL when it lingers
+    /// (uvicorn drains open connections first); its config folder goes too.
     func stop() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning {
+            process.terminate()
+            let deadline = Date().addingTimeInterval(10)
+            while process.isRunning && Date() < deadline { usleep(100_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: folder)
     }
 }
