@@ -160,6 +160,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PalisadePolicy",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Shared/PalisadePolicy",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PalisadeService",
             dependencies: [
                 "PalisadeAuth", "PalisadeStore", "PalisadeKafka",
@@ -184,7 +193,12 @@ let package = Package(
                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 ]),
         service("palisade-ingest", folder: "Ingest"),
-        service("palisade-policy", folder: "Policy", extra: ["PalisadeRules"]),
+        service("palisade-policy", folder: "Policy", extra: [
+            "PalisadeRules", "PalisadePolicy",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         service("palisade-watcher", folder: "Watcher", extra: [
             "PalisadeDelivery",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -197,7 +211,7 @@ let package = Package(
         .executableTarget(
             name: "palisade",
             dependencies: [
-                "PalisadeKafka", "PalisadeAuth", "PalisadeService", "PalisadeStore", "PalisadeCrypto", "PalisadeGuard", "PalisadeGuardQuality",
+                "PalisadeKafka", "PalisadeAuth", "PalisadeService", "PalisadeStore", "PalisadeCrypto", "PalisadeGuard", "PalisadeGuardQuality", "PalisadePolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -279,6 +293,7 @@ let package = Package(
             name: "PalisadeUnitTests",
             dependencies: [
                 "PalisadeKafka", "PalisadeAuth", "PalisadeStore", "PalisadeEvents", "PalisadeService", "PalisadeRules", "PalisadeLedger", "PalisadeDelivery", "PalisadeEdge", "PalisadeCrypto", "PalisadeGuard", "PalisadeGuardQuality",
+                "PalisadePolicy",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/PalisadeUnitTests",

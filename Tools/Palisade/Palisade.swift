@@ -8,7 +8,7 @@ struct Palisade: AsyncParsableCommand {
         abstract: "Administer a Palisade installation.",
         subcommands: [
             DevBrokerCommand.self, KeysCommand.self, TokenCommand.self, DatabaseCommand.self, TenantCommand.self,
-            APIKeyCommand.self, UserCommand.self, RoleCommand.self, ScanCommand.self, ScanQualityCommand.self,
+            APIKeyCommand.self, UserCommand.self, RoleCommand.self, ScanCommand.self, ScanQualityCommand.self, PackCommand.self,
         ]
     )
 }

@@ -1,0 +1,463 @@
+/// A literal that is not a list, stored inline (no box to retain while comparing).
+enum ScalarLiteral: Sendable {
+    case string(String)
+    case number(Double)
+    case bool(Bool)
+    case null
+}
+
+/// A `when` condition compiled once into flat arrays: evaluating it walks indices, compares
+/// strings and numbers in place and allocates nothing.
+struct CompiledCondition: Sendable {
+    private enum NodeKind: UInt8, Sendable { case all, any, not, test }
+
+    /// `all`/`any`: `children[first..<first + count]`; `not`: node `first`; `test`: `tests[first]`.
+    private struct Node: Sendable {
+        var kind: NodeKind
+        var first: Int32
+        var count: Int32
+    }
+
+    private enum Slot: UInt8, Sendable {
+        case user, agent, roles, agentRoles, action, resource, resourceClasses, route, model, provider, findings, findingCategories, context
+    }
+
+    private enum LiteralKind: UInt8, Sendable { case none, string, number, bool, null, list, pattern, classes }
+
+    /// One comparison; which members mean something depends on `literalKind`.
+    private struct Test: Sendable {
+        var slot: Slot
+        var op: ConditionOperator
+        var literalKind: LiteralKind
+        /// `contextPaths` index for `.context`.
+        var path: Int32 = -1
+        /// `strings` index (string literals), `patterns` index, or the start of a list in `listItems`.
+        var index: Int32 = 0
+        var count: Int32 = 0
+        var number: Double = 0
+        var bool = false
+        /// Resource-class bits for `resource.classes` tests.
+        var classes: UInt64 = 0
+    }
+
+    private var nodes: [Node] = []
+    private var children: [Int32] = []
+    private var tests: [Test] = []
+    private var strings: [String] = []
+    /// The items of every list literal, each list a range.
+    private var listItems: [ScalarLiteral] = []
+    private var patterns: [LinearPattern] = []
+    private var contextPaths: [[String]] = []
+    private var root: Int32 = 0
+    /// When every way to satisfy the condition needs `action` to be one of these.
+    private(set) var requiredActions: [String]?
+
+    /// `resourceClasses` names the pack's resource classes, bit `i` for class `i`.
+    init(_ condition: ConditionNode, resourceClasses: [String]) throws(ConditionError) {
+        root = try compile(condition, resourceClasses: resourceClasses)
+        requiredActions = Self.requiredActions(condition)
+    }
+
+    static func compile(_ text: String, resourceClasses: [String] = []) throws(ConditionError) -> CompiledCondition {
+        try CompiledCondition(ConditionParser.parse(text), resourceClasses: resourceClasses)
+    }
+
+    // MARK: Evaluation
+
+    /// Whether the condition holds for `input`, whose resource is in the classes `classes`.
+    func holds(_ input: DecisionInput, classes: UInt64) -> Bool {
+        evaluate(root, input, classes)
+    }
+
+    private func evaluate(_ index: Int32, _ input: DecisionInput, _ classes: UInt64) -> Bool {
+        let node = nodes[Int(index)]
+        switch node.kind {
+        case .all:
+            for slot in Int(node.first)..<Int(node.first + node.count) where !evaluate(children[slot], input, classes) { return false }
+            return true
+        case .any:
+            for slot in Int(node.first)..<Int(node.first + node.count) where evaluate(children[slot], input, classes) { return true }
+            return false
+        case .not:
+            return !evaluate(node.first, input, classes)
+        case .test:
+            return test(tests[Int(node.first)], input, classes)
+        }
+    }
+
+    private func test(_ test: Test, _ input: DecisionInput, _ classes: UInt64) -> Bool {
+        switch test.slot {
+        case .user: return string(test, input.user)
+        case .agent: return string(test, input.agent)
+        case .action: return string(test, input.action)
+        case .resource: return string(test, input.resource)
+        case .route: return string(test, input.route)
+        case .model: return string(test, input.model)
+        case .provider: return string(test, input.provider)
+        case .roles: return list(test, input.roles)
+        case .agentRoles: return list(test, input.agentRoles)
+        case .findings: return list(test, input.findings)
+        case .findingCategories: return list(test, input.findingCategories)
+        case .resourceClasses:
+            switch test.op {
+            case .contains, .in: return classes & test.classes != 0
+            case .notIn: return classes & test.classes == 0
+            default: return classes != 0 // exists
+            }
+        case .context:
+            let path = contextPaths[Int(test.path)]
+            var value = input.context[path[0]]
+            for key in path.dropFirst() {
+                guard let current = value else { return false }
+                value = current[key]
+            }
+            guard let value else { return false }
+            return dynamic(test, value)
+        }
+    }
+
+    /// A string field; an absent one fails every test (`not … exists` asks for absence).
+    @inline(__always)
+    private func string(_ test: Test, _ value: String?) -> Bool {
+        guard let value else { return false }
+        switch test.op {
+        case .eq: return value == strings[Int(test.index)]
+        case .ne: return value != strings[Int(test.index)]
+        case .in: return listHolds(value, test)
+        case .notIn: return !listHolds(value, test)
+        case .contains: return TextSearch.contains(value, strings[Int(test.index)])
+        case .startsWith: return TextSearch.hasPrefix(value, strings[Int(test.index)])
+        case .matches: return patterns[Int(test.index)].matches(value)
+        case .exists: return !value.isEmpty
+        case .gt, .gte, .lt, .lte: return false
+        }
+    }
+
+    @inline(__always)
+    private func list(_ test: Test, _ values: [String]) -> Bool {
+        switch test.op {
+        case .contains:
+            let wanted = strings[Int(test.index)]
+            for value in values where value == wanted { return true }
+            return false
+        case .in:
+            for value in values where listHolds(value, test) { return true }
+            return false
+        case .notIn:
+            for value in values where listHolds(value, test) { return false }
+            return true
+        case .exists:
+            return !values.isEmpty
+        default:
+            return false
+        }
+    }
+
+    @inline(__always)
+    private func listHolds(_ value: String, _ test: Test) -> Bool {
+        for slot in Int(test.index)..<Int(test.index + test.count) {
+            if case .string(let item) = listItems[slot], item == value { return true }
+        }
+        return false
+    }
+
+    /// A context value: a test of the wrong type is false, never an error.
+    private func dynamic(_ test: Test, _ value: PolicyValue) -> Bool {
+        switch test.op {
+        case .exists:
+            return value != .null
+        case .eq:
+            return scalarEquals(value, test)
+        case .ne:
+            return value != .null && !scalarEquals(value, test)
+        case .in, .notIn:
+            let found: Bool
+            if case .list(let items) = value {
+                found = items.contains { inList($0, test) }
+            } else {
+                found = inList(value, test)
+            }
+            return test.op == .in ? found : value != .null && !found
+        case .contains:
+            switch value {
+            case .string(let text): return test.literalKind == .string && TextSearch.contains(text, strings[Int(test.index)])
+            case .list(let items): return items.contains { scalarEquals($0, test) }
+            default: return false
+            }
+        case .startsWith:
+            guard case .string(let text) = value else { return false }
+            return TextSearch.hasPrefix(text, strings[Int(test.index)])
+        case .matches:
+            guard case .string(let text) = value else { return false }
+            return patterns[Int(test.index)].matches(text)
+        case .gt, .gte, .lt, .lte:
+            guard case .number(let number) = value else { return false }
+            switch test.op {
+            case .gt: return number > test.number
+            case .gte: return number >= test.number
+            case .lt: return number < test.number
+            default: return number <= test.number
+            }
+        }
+    }
+
+    @inline(__always)
+    private func scalarEquals(_ value: PolicyValue, _ test: Test) -> Bool {
+        switch (value, test.literalKind) {
+        case (.string(let text), .string): return text == strings[Int(test.index)]
+        case (.number(let number), .number): return number == test.number
+        case (.bool(let flag), .bool): return flag == test.bool
+        case (.null, .null): return true
+        default: return false
+        }
+    }
+
+    private func inList(_ value: PolicyValue, _ test: Test) -> Bool {
+        for slot in Int(test.index)..<Int(test.index + test.count) {
+            switch (value, listItems[slot]) {
+            case (.string(let text), .string(let item)) where text == item: return true
+            case (.number(let number), .number(let item)) where number == item: return true
+            case (.bool(let flag), .bool(let item)) where flag == item: return true
+            case (.null, .null): return true
+            default: continue
+            }
+        }
+        return false
+    }
+
+    // MARK: Compilation
+
+    private mutating func compile(_ node: ConditionNode, resourceClasses: [String]) throws(ConditionError) -> Int32 {
+        switch node {
+        case .all(let parts), .any(let parts):
+            var compiled: [Int32] = []
+            for part in parts { compiled.append(try compile(part, resourceClasses: resourceClasses)) }
+            let first = Int32(children.count)
+            children += compiled
+            let kind: NodeKind
+            if case .all = node { kind = .all } else { kind = .any }
+            nodes.append(Node(kind: kind, first: first, count: Int32(compiled.count)))
+        case .not(let inner):
+            let child = try compile(inner, resourceClasses: resourceClasses)
+            nodes.append(Node(kind: .not, first: child, count: 1))
+        case .comparison(let field, let fieldOffset, let op, let literal, let literalOffset):
+            let test = try compileTest(field, fieldOffset: fieldOffset, op: op, literal: literal, literalOffset: literalOffset,
+                                       resourceClasses: resourceClasses)
+            tests.append(test)
+            nodes.append(Node(kind: .test, first: Int32(tests.count - 1), count: 1))
+        }
+        return Int32(nodes.count - 1)
+    }
+
+    private mutating func compileTest(_ field: PolicyField, fieldOffset: Int, op: ConditionOperator, literal: PolicyLiteral?, literalOffset: Int,
+                                      resourceClasses: [String]) throws(ConditionError) -> Test {
+        func fail(_ message: String, at offset: Int? = nil) -> ConditionError {
+            ConditionError(message: message, offset: offset ?? literalOffset)
+        }
+        var test = Test(slot: Self.slot(field), op: op, literalKind: .none)
+        if case .context(let path) = field {
+            contextPaths.append(path)
+            test.path = Int32(contextPaths.count - 1)
+        }
+        let name = Self.name(field)
+
+        switch (field.kind, op) {
+        case (_, .exists):
+            return test
+        case (.list, .eq), (.list, .ne), (.list, .startsWith), (.list, .matches), (.list, .gt), (.list, .gte), (.list, .lt), (.list, .lte):
+            throw fail("\(name) is a list: use contains, in, not_in or exists", at: fieldOffset)
+        case (.string, .gt), (.string, .gte), (.string, .lt), (.string, .lte):
+            throw fail("\(name) is a string: \(op.rawValue) compares numbers", at: fieldOffset)
+        default:
+            break
+        }
+        guard let literal else { throw fail("\(op.rawValue) needs a value") }
+
+        switch op {
+        case .gt, .gte, .lt, .lte:
+            guard case .number(let number) = literal else { throw fail("\(op.rawValue) needs a number") }
+            test.literalKind = .number
+            test.number = number
+        case .in, .notIn:
+            guard case .list(let items) = literal else { throw fail("\(op.rawValue) needs a [list]") }
+            if field == .resourceClasses {
+                test.literalKind = .classes
+                test.classes = try Self.classBits(items, resourceClasses, at: literalOffset)
+                return test
+            }
+            if field.kind != .dynamic, items.contains(where: { if case .string = $0 { false } else { true } }) {
+                throw fail("\(name) holds strings: the list must hold strings only")
+            }
+            test.literalKind = .list
+            test.index = Int32(listItems.count)
+            test.count = Int32(items.count)
+            for item in items { listItems.append(Self.scalar(item)) }
+        case .matches:
+            guard case .string(let source) = literal else { throw fail("matches needs a \"pattern\"") }
+            do {
+                patterns.append(try LinearPattern(source))
+            } catch {
+                // +1: the pattern's text starts after its opening quote.
+                throw fail("pattern: \(error.message)", at: literalOffset + 1 + error.offset)
+            }
+            test.literalKind = .pattern
+            test.index = Int32(patterns.count - 1)
+        case .startsWith:
+            guard case .string(let text) = literal else { throw fail("starts_with needs a \"string\"") }
+            test.literalKind = .string
+            test.index = appendString(text)
+        case .contains:
+            if field == .resourceClasses {
+                test.literalKind = .classes
+                test.classes = try Self.classBits([literal], resourceClasses, at: literalOffset)
+                return test
+            }
+            guard literal.isScalar else { throw fail("contains needs one value, not a list") }
+            if field.kind != .dynamic {
+                guard case .string(let text) = literal else { throw fail("\(name) holds strings: contains needs a \"string\"") }
+                test.literalKind = .string
+                test.index = appendString(text)
+            } else {
+                setScalar(literal, into: &test)
+            }
+        case .eq, .ne:
+            guard literal.isScalar else { throw fail("\(op.rawValue) compares one value; use in or not_in for a list") }
+            if field.kind == .string {
+                guard case .string(let text) = literal else { throw fail("\(name) is a string: compare it with a \"string\"") }
+                test.literalKind = .string
+                test.index = appendString(text)
+            } else {
+                setScalar(literal, into: &test)
+            }
+        case .exists:
+            break
+        }
+        return test
+    }
+
+    private mutating func setScalar(_ literal: PolicyLiteral, into test: inout Test) {
+        switch literal {
+        case .string(let text):
+            test.literalKind = .string
+            test.index = appendString(text)
+        case .number(let number):
+            test.literalKind = .number
+            test.number = number
+        case .bool(let flag):
+            test.literalKind = .bool
+            test.bool = flag
+        case .null, .list:
+            test.literalKind = .null
+        }
+    }
+
+    private static func scalar(_ literal: PolicyLiteral) -> ScalarLiteral {
+        switch literal {
+        case .string(let value): .string(value)
+        case .number(let value): .number(value)
+        case .bool(let value): .bool(value)
+        case .null, .list: .null
+        }
+    }
+
+    private mutating func appendString(_ text: String) -> Int32 {
+        strings.append(text)
+        return Int32(strings.count - 1)
+    }
+
+    private static func classBits(_ items: [PolicyLiteral], _ classes: [String], at offset: Int) throws(ConditionError) -> UInt64 {
+        var bits: UInt64 = 0
+        for item in items {
+            guard case .string(let name) = item else {
+                throw ConditionError(message: "resource.classes holds class names: use \"strings\"", offset: offset)
+            }
+            guard let index = classes.firstIndex(of: name) else {
+                let known = classes.isEmpty ? "the pack defines none" : "the pack defines \(classes.joined(separator: ", "))"
+                throw ConditionError(message: "no resource class '\(name)' (\(known))", offset: offset)
+            }
+            bits |= 1 << UInt64(index)
+        }
+        return bits
+    }
+
+    private static func slot(_ field: PolicyField) -> Slot {
+        switch field {
+        case .user: .user
+        case .agent: .agent
+        case .roles: .roles
+        case .agentRoles: .agentRoles
+        case .action: .action
+        case .resource: .resource
+        case .resourceClasses: .resourceClasses
+        case .route: .route
+        case .model: .model
+        case .provider: .provider
+        case .findings: .findings
+        case .findingCategories: .findingCategories
+        case .context: .context
+        }
+    }
+
+    private static func name(_ field: PolicyField) -> String {
+        if case .context(let path) = field { return "context." + path.joined(separator: ".") }
+        return PolicyField.named.first { $0.1 == field }?.0 ?? "the field"
+    }
+
+    /// The actions a condition needs, when it needs one of a known few (used to skip rules).
+    private static func requiredActions(_ node: ConditionNode) -> [String]? {
+        switch node {
+        case .comparison(.action, _, .eq, .string(let action)?, _):
+            return [action]
+        case .comparison(.action, _, .in, .list(let items)?, _):
+            let actions = items.compactMap { item -> String? in if case .string(let text) = item { text } else { nil } }
+            return actions.count == items.count ? actions : nil
+        case .all(let parts):
+            return parts.lazy.compactMap(requiredActions).first
+        case .any(let branches):
+            var union: [String] = []
+            for branch in branches {
+                guard let actions = requiredActions(branch) else { return nil }
+                union += actions
+            }
+            return union
+        default:
+            return nil
+        }
+    }
+}
+
+/// Byte-wise substring and prefix tests over UTF-8 (what `contains` and `starts_with` mean).
+enum TextSearch {
+    static func hasPrefix(_ text: String, _ prefix: String) -> Bool {
+        var text = text.utf8.makeIterator()
+        for byte in prefix.utf8 {
+            guard text.next() == byte else { return false }
+        }
+        return true
+    }
+
+    static func contains(_ text: String, _ needle: String) -> Bool {
+        if needle.isEmpty { return true }
+        let found = text.utf8.withContiguousStorageIfAvailable { haystack in
+            needle.utf8.withContiguousStorageIfAvailable { needle in search(haystack, needle) }
+        }
+        if let found, let found { return found }
+        return search(Array(text.utf8)[...], Array(needle.utf8)[...])
+    }
+
+    private static func search<H: RandomAccessCollection<UInt8>, N: RandomAccessCollection<UInt8>>(_ haystack: H, _ needle: N) -> Bool
+    where H.Index == Int, N.Index == Int {
+        guard needle.count <= haystack.count, let first = needle.first else { return needle.isEmpty }
+        var start = haystack.startIndex
+        let lastStart = haystack.endIndex - needle.count
+        while start <= lastStart {
+            if haystack[start] == first {
+                var offset = 1
+                while offset < needle.count, haystack[start + offset] == needle[needle.startIndex + offset] { offset += 1 }
+                if offset == needle.count { return true }
+            }
+            start += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import PalisadePolicy
+
+/// `palisade pack`: policy as code. `lint` checks packs in CI (every problem with its line and
+/// column), `keygen` makes a signing key, `sign` turns a pack into the signed JSON the policy
+/// service accepts.
+struct PackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pack",
+        abstract: "Lint, sign and verify policy packs.",
+        subcommands: [Lint.self, Keygen.self, Sign.self, Verify.self]
+    )
+
+    static func source(_ path: String) throws -> String {
+        let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: path))
+        guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("\(path) is not UTF-8") }
+        return text
+    }
+
+    static func fail(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data(message.utf8 + [0x0A]))
+        return ExitCode(1)
+    }
+
+    struct Lint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check packs (YAML or JSON): prints FILE:LINE:COLUMN: problem for each, exit 1 when any.")
+
+        @Argument(help: "Pack files ('-' for standard input).")
+        var files: [String]
+
+        func run() throws {
+            var failed = false
+            for file in files {
+                do {
+                    let signed = try PackReader.readSigned(PackCommand.source(file))
+                    _ = try CompiledPack(signed.pack)
+                    print("\(file): ok (\(signed.pack.id) \(signed.pack.version), \(signed.pack.rules.count) rules, \(signed.pack.roles.count) roles)")
+                } catch let problems as PackProblems {
+                    failed = true
+                    for problem in problems.problems { print("\(file):\(problem)") }
+                }
+            }
+            if failed { throw ExitCode(1) }
+        }
+    }
+
+    struct Keygen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make an Ed25519 pack signing key: writes the private key file (mode 0600) and prints the public key to trust.")
+
+        @Option(help: "The key's id, carried in every signature it makes.")
+        var keyID: String
+
+        @Option(help: "Where to write the private key.")
+        var out: String
+
+        func run() throws {
+            guard PolicyPack.isName(keyID) else { throw ValidationError("--key-id: letters, digits and _ - . : (at most 128)") }
+            guard !FileManager.default.fileExists(atPath: out) else { throw ValidationError("\(out) exists; refusing to overwrite a key") }
+            let key = PackSigningKey(keyID: keyID)
+            guard FileManager.default.createFile(atPath: out, contents: key.json, attributes: [.posixPermissions: 0o600]) else {
+                throw ValidationError("cannot write \(out)")
+            }
+            print(key.verifyingKey.jsonObject.text)
+        }
+    }
+
+    struct Sign: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign a pack: prints {\"pack\", \"signature\"} as canonical JSON, ready for the policy service.")
+
+        @Argument(help: "The pack (YAML or JSON; '-' for standard input).")
+        var file: String
+
+        @Option(help: "The private key file from `palisade pack keygen`.")
+        var key: String
+
+        func run() throws {
+            let signingKey: PackSigningKey
+            do {
+                signingKey = try PackSigningKey(json: Data(contentsOf: URL(fileURLWithPath: key)))
+            } catch let error as PackKeyError {
+                throw PackCommand.fail("\(key): \(error.message)")
+            }
+            do {
+                let pack = try PackReader.read(PackCommand.source(file))
+                _ = try CompiledPack(pack)
+                print(SignedPack(pack: pack, signature: try signingKey.sign(pack)).canonicalJSON.text)
+            } catch let problems as PackProblems {
+                throw PackCommand.fail(problems.problems.map { "\(file):\($0)" }.joined(separator: "\n"))
+            }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a signed pack against trusted keys ({\"keys\": [...]}): exit 0 only when its signature holds.")
+
+        @Argument(help: "The signed pack.")
+        var file: String
+
+        @Option(help: "The trusted public keys file.")
+        var trustedKeys: String
+
+        func run() throws {
+            let trusted: TrustedPackKeys
+            do {
+                trusted = try TrustedPackKeys(json: Data(contentsOf: URL(fileURLWithPath: trustedKeys)))
+            } catch let error as PackKeyError {
+                throw PackCommand.fail("\(trustedKeys): \(error.message)")
+            }
+            let signed: SignedPack
+            do {
+                signed = try PackReader.readSigned(PackCommand.source(file))
+            } catch let problems as PackProblems {
+                throw PackCommand.fail(problems.problems.map { "\(file):\($0)" }.joined(separator: "\n"))
+            }
+            switch trusted.verify(signed.pack, signature: signed.signature) {
+            case .verified(let keyID): print("\(file): signed by \(keyID)")
+            case .unsigned: throw PackCommand.fail("\(file): not signed")
+            case .unknownKey(let keyID): throw PackCommand.fail("\(file): signed by \(keyID), which is not trusted")
+            case .invalidSignature(let keyID): throw PackCommand.fail("\(file): the signature by \(keyID) does not match the pack (edited after signing?)")
+            }
+        }
+    }
+}
