@@ -302,7 +302,7 @@ let package = Package(
         .testTarget(
             name: "PalisadeIntegrationTests",
             dependencies: [
-                "PalisadeKafka", "PalisadeAuth", "PalisadeStore", "PalisadeEvents",
+                "PalisadeKafka", "PalisadeAuth", "PalisadeStore", "PalisadeEvents", "PalisadePolicy",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -130,8 +130,15 @@ ensure_keys() {
   if [ ! -s "$STATE/keys/master.key" ]; then
     "$BIN/palisade" keys generate-master --kid "m-$(date +%Y%m%d)" --file "$STATE/keys/master.key" >/dev/null
   fi
+  # A local key for signing policy packs, and the trusted-keys file the policy service and the
+  # gateway verify packs against (production names its own CI or security team's keys).
+  if [ ! -s "$STATE/keys/pack-signing.json" ]; then
+    public=$("$BIN/palisade" pack keygen --key-id "local-packs" --out "$STATE/keys/pack-signing.json")
+    printf '{"keys":[%s]}\n' "$public" > "$STATE/keys/pack-trusted.json"
+  fi
   export PALISADE_PLATFORM_SIGNING_KEY_FILE="$STATE/keys/signing.key"
   export PALISADE_PLATFORM_PUBLIC_KEYS_FILE="$STATE/keys/public.keys"
+  export PALISADE_POLICY_TRUSTED_KEYS_FILE="$STATE/keys/pack-trusted.json"
 }
 
 common_env() {

@@ -115,7 +115,7 @@ enum Gateway: ServiceDefinition {
         let relay = AuditOutboxRelay(audit: audit, logger: host.logger)
         let flushSeconds = try settings.integer("PALISADE_KEY_USAGE_FLUSH_SECONDS", default: 15, range: 1...3600)
         let services: [any Service] = [
-            decisions,
+            decisions.buffer,
             packs,
             PeriodicService(name: "signing key rotation", interval: signing.checkInterval, logger: host.logger) {
                 try await keyring.rotate()

@@ -10,6 +10,13 @@ enum UpstreamRoutes {
         (ServiceCatalog.ingest, [(.post, "/v1/events"), (.get, "/v1/events")]),
         (ServiceCatalog.policy, [
             (.post, "/v1/policy-rules"), (.get, "/v1/policy-rules"), (.delete, "/v1/policy-rules/{id}"),
+            (.post, "/v1/policy-packs"), (.get, "/v1/policy-packs"), (.get, "/v1/policy-packs/{pack}"),
+            (.get, "/v1/policy-packs/{pack}/versions/{version}"), (.post, "/v1/policy-packs/{pack}/versions/{version}/signatures"),
+            (.post, "/v1/policy-packs/{pack}/activate"), (.post, "/v1/policy-packs/{pack}/rollback"),
+            (.post, "/v1/policy-packs/{pack}/deactivate"), (.get, "/v1/policy-packs/{pack}/history"),
+            (.post, "/v1/decisions"), (.post, "/v1/decisions/batch"),
+            (.get, "/v1/approvals"), (.get, "/v1/approvals/{id}"),
+            (.post, "/v1/approvals/{id}/approve"), (.post, "/v1/approvals/{id}/deny"),
         ]),
         (ServiceCatalog.incidents, [
             (.get, "/v1/incidents"), (.get, "/v1/incidents/{id}"),

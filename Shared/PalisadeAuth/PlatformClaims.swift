@@ -67,6 +67,8 @@ public enum Capability {
     public static let tenantsAdmin = "tenants:admin"
     public static let policyAdmin = "policy:admin"
     public static let decisionsRequest = "decisions:request"
+    /// Approve or deny what a policy pack sent for approval.
+    public static let approvalsDecide = "approvals:decide"
     public static let incidentsRead = "incidents:read"
     public static let incidentsWrite = "incidents:write"
     public static let auditRead = "audit:read"
@@ -82,7 +84,7 @@ public enum Capability {
 
     /// Everything a tenant's administrator may do inside the tenant (not `tenants:admin`).
     public static let tenantAdministration = [
-        eventsWrite, eventsRead, policyAdmin, decisionsRequest, incidentsRead, incidentsWrite, auditRead,
+        eventsWrite, eventsRead, policyAdmin, decisionsRequest, approvalsDecide, incidentsRead, incidentsWrite, auditRead,
         alertsAdmin, siemAdmin, watchersAdmin, keysAdmin, identityAdmin, proxyUse, redactionsReveal,
     ]
 

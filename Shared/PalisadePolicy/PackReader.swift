@@ -162,10 +162,10 @@ public struct PackReader {
             if case .mapping(let approval) = node {
                 let approvalFields = members(approval, path: "approval", allowed: ["expires_in_seconds"])
                 if let expiry = approvalFields["expires_in_seconds"] {
-                    if let text = expiry.scalar?.string, let seconds = Int(text), (60...(30 * 86_400)).contains(seconds) {
+                    if let text = expiry.scalar?.string, let seconds = Int(text), (1...(30 * 86_400)).contains(seconds) {
                         approvalExpiry = seconds
                     } else {
-                        problem(expiry, "approval.expires_in_seconds", "a whole number of seconds from 60 to 2592000 (30 days)")
+                        problem(expiry, "approval.expires_in_seconds", "a whole number of seconds from 1 to 2592000 (30 days)")
                     }
                 }
             } else {

@@ -49,8 +49,9 @@ struct TestEnvironment: Sendable {
         try PlatformSigningKey(encoded: String(contentsOfFile: self["PALISADE_PLATFORM_SIGNING_KEY_FILE"], encoding: .utf8))
     }
 
-    func token(tenant: UUID, capabilities: [String] = Capability.tenantAdministration, issuedAt: Date = Date()) async throws -> String {
-        let claims = PlatformClaims(subject: "user:test", tenantID: tenant, roles: ["admin"], capabilities: capabilities, issuedAt: issuedAt)
+    func token(tenant: UUID, capabilities: [String] = Capability.tenantAdministration, issuedAt: Date = Date(),
+               subject: String = "user:test") async throws -> String {
+        let claims = PlatformClaims(subject: subject, tenantID: tenant, roles: ["admin"], capabilities: capabilities, issuedAt: issuedAt)
         return try await PlatformTokenIssuer(signingKey: try signingKey()).mint(claims)
     }
 }

@@ -4,12 +4,12 @@ import PalisadePolicy
 
 /// `palisade pack`: policy as code. `lint` checks packs in CI (every problem with its line and
 /// column), `keygen` makes a signing key, `sign` turns a pack into the signed JSON the policy
-/// service accepts.
+/// service accepts, `push` sends it (and may activate it).
 struct PackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pack",
         abstract: "Lint, sign and verify policy packs.",
-        subcommands: [Lint.self, Keygen.self, Sign.self, Verify.self]
+        subcommands: [Lint.self, Keygen.self, Sign.self, Verify.self, Push.self]
     )
 
     static func source(_ path: String) throws -> String {
@@ -123,6 +123,72 @@ struct PackCommand: ParsableCommand {
             case .unknownKey(let keyID): throw PackCommand.fail("\(file): signed by \(keyID), which is not trusted")
             case .invalidSignature(let keyID): throw PackCommand.fail("\(file): the signature by \(keyID) does not match the pack (edited after signing?)")
             }
+        }
+    }
+
+    struct Push: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send a pack to the policy service as a new version, optionally signing and activating it.",
+            discussion: """
+                The API key (capability policy:admin) comes from PALISADE_API_KEY or --api-key-file, never \
+                from the command line. Pushing a version that exists with the same content changes nothing.
+                """)
+
+        @Argument(help: "The pack: YAML or JSON, bare or signed by `palisade pack sign` ('-' for standard input).")
+        var file: String
+
+        @Option(help: "Sign with this private key (from `palisade pack keygen`) before sending.")
+        var key: String?
+
+        @Option(help: "A file holding the API key.")
+        var apiKeyFile: String?
+
+        @Flag(help: "Activate the version once it is stored.")
+        var activate = false
+
+        @Option(help: "With --activate: enforce or shadow.")
+        var mode: String = "enforce"
+
+        @OptionGroup var options: GatewayOptions
+
+        func run() async throws {
+            guard PackMode(rawValue: mode) != nil else { throw ValidationError("--mode is enforce or shadow") }
+            let apiKey = try Self.apiKey(file: apiKeyFile)
+            var signed: SignedPack
+            do {
+                signed = try PackReader.readSigned(PackCommand.source(file))
+                _ = try CompiledPack(signed.pack)
+            } catch let problems as PackProblems {
+                throw PackCommand.fail(problems.problems.map { "\(file):\($0)" }.joined(separator: "\n"))
+            }
+            if let key {
+                let signingKey: PackSigningKey
+                do {
+                    signingKey = try PackSigningKey(json: Data(contentsOf: URL(fileURLWithPath: key)))
+                } catch let error as PackKeyError {
+                    throw PackCommand.fail("\(key): \(error.message)")
+                }
+                signed.signature = try signingKey.sign(signed.pack)
+            }
+            let client = GatewayClient(base: options.gateway, token: apiKey)
+            let stored = try await client.call(.POST, "/v1/policy-packs", json: Data(signed.canonicalJSON.bytes), expected: [200, 201])
+            let version = signed.pack.version.description
+            print("\(signed.pack.id) \(version): stored (digest \(stored["digest"] as? String ?? "?"), signed by \((stored["signed_by"] as? [String] ?? []).joined(separator: ", ")))")
+            guard activate else { return }
+            let body = try JSONSerialization.data(withJSONObject: ["version": version, "mode": mode])
+            let changed = try await client.call(.POST, "/v1/policy-packs/\(signed.pack.id)/activate", json: body, expected: [200])
+            print("\(signed.pack.id) \(version): active (\(mode)), tenant pack set revision \(changed["revision"] as? Int ?? 0)")
+        }
+
+        static func apiKey(file: String?) throws -> String {
+            if let file {
+                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
+                return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            guard let key = ProcessInfo.processInfo.environment["PALISADE_API_KEY"], !key.isEmpty else {
+                throw ValidationError("set PALISADE_API_KEY or pass --api-key-file")
+            }
+            return key
         }
     }
 }

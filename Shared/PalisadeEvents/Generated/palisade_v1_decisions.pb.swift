@@ -9,7 +9,8 @@
 //   https://github.com/apple/swift-protobuf/
 
 /// Kafka payload of the palisade.decisions.v1 topic: what the inline gateway decided about one
-/// proxied LLM call. Never holds prompt or completion text, nor the values it found.
+/// proxied LLM call, or what the policy service answered to a permission request. Never holds
+/// prompt or completion text, the values the detectors found, nor a request's context values.
 
 import SwiftProtobuf
 
@@ -46,59 +47,172 @@ public nonisolated struct Palisade_V1_DecisionFinding: Sendable {
   public init() {}
 }
 
-public nonisolated struct Palisade_V1_Decision: Sendable {
+/// What one policy pack decided (or, in shadow mode, would have decided).
+public nonisolated struct Palisade_V1_PackOutcome: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  public var tenantID: String = String()
+  public var packID: String = String()
 
-  /// Unique per proxied call: "decision:<request id>".
-  public var decisionID: String = String()
+  public var packVersion: String = String()
 
-  public var requestID: String = String()
-
-  public var occurredAt: SwiftProtobuf.Google_Protobuf_Timestamp {
-    get {_occurredAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
-    set {_occurredAt = newValue}
-  }
-  /// Returns true if `occurredAt` has been explicitly set.
-  public var hasOccurredAt: Bool {self._occurredAt != nil}
-  /// Clears the value of `occurredAt`. Subsequent reads from it will return its default value.
-  public mutating func clearOccurredAt() {self._occurredAt = nil}
-
-  public var routeID: String = String()
-
-  public var provider: String = String()
-
-  public var model: String = String()
-
-  /// "allow", "block", "review" or "redact".
+  /// "allow", "deny" or "require_approval".
   public var decision: String = String()
 
+  /// "rule_matched", "role_grant", "role_restriction", "sensitive_class", "agent_restriction",
+  /// "default_action".
   public var reason: String = String()
 
-  public var findings: [Palisade_V1_DecisionFinding] = []
+  /// Where in the pack: "rules/<id>", "roles/<role>/permissions/<n>", "default_action", ...
+  public var rulePath: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Palisade_V1_Decision: @unchecked Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var tenantID: String {
+    get {_storage._tenantID}
+    set {_uniqueStorage()._tenantID = newValue}
+  }
+
+  /// Unique per proxied call: "decision:<request id>".
+  public var decisionID: String {
+    get {_storage._decisionID}
+    set {_uniqueStorage()._decisionID = newValue}
+  }
+
+  public var requestID: String {
+    get {_storage._requestID}
+    set {_uniqueStorage()._requestID = newValue}
+  }
+
+  public var occurredAt: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._occurredAt ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._occurredAt = newValue}
+  }
+  /// Returns true if `occurredAt` has been explicitly set.
+  public var hasOccurredAt: Bool {_storage._occurredAt != nil}
+  /// Clears the value of `occurredAt`. Subsequent reads from it will return its default value.
+  public mutating func clearOccurredAt() {_uniqueStorage()._occurredAt = nil}
+
+  public var routeID: String {
+    get {_storage._routeID}
+    set {_uniqueStorage()._routeID = newValue}
+  }
+
+  public var provider: String {
+    get {_storage._provider}
+    set {_uniqueStorage()._provider = newValue}
+  }
+
+  public var model: String {
+    get {_storage._model}
+    set {_uniqueStorage()._model = newValue}
+  }
+
+  /// "allow", "block", "review" or "redact".
+  public var decision: String {
+    get {_storage._decision}
+    set {_uniqueStorage()._decision = newValue}
+  }
+
+  public var reason: String {
+    get {_storage._reason}
+    set {_uniqueStorage()._reason = newValue}
+  }
+
+  public var findings: [Palisade_V1_DecisionFinding] {
+    get {_storage._findings}
+    set {_uniqueStorage()._findings = newValue}
+  }
 
   /// Who called: "apikey:<id>", "oidc:<subject>".
-  public var subject: String = String()
+  public var subject: String {
+    get {_storage._subject}
+    set {_uniqueStorage()._subject = newValue}
+  }
 
-  public var streamed: Bool = false
+  public var streamed: Bool {
+    get {_storage._streamed}
+    set {_uniqueStorage()._streamed = newValue}
+  }
 
   /// A detector failed or ran out of time and the route's fail_open let the call through.
-  public var bypassed: Bool = false
+  public var bypassed: Bool {
+    get {_storage._bypassed}
+    set {_uniqueStorage()._bypassed = newValue}
+  }
 
   /// The upstream's HTTP status (0 when it was not called).
-  public var upstreamStatus: Int32 = 0
+  public var upstreamStatus: Int32 {
+    get {_storage._upstreamStatus}
+    set {_uniqueStorage()._upstreamStatus = newValue}
+  }
 
   /// Time Palisade itself spent (scanning, deciding), in microseconds.
-  public var overheadMicros: Int64 = 0
+  public var overheadMicros: Int64 {
+    get {_storage._overheadMicros}
+    set {_uniqueStorage()._overheadMicros = newValue}
+  }
+
+  /// "llm_call" (the inline gateway) or "permission" (POST /v1/decisions and approvals);
+  /// empty in records written before permission decisions existed, meaning "llm_call".
+  public var kind: String {
+    get {_storage._kind}
+    set {_uniqueStorage()._kind = newValue}
+  }
+
+  /// For permissions: "allow", "deny" or "require_approval" in `decision`, and what was asked.
+  public var action: String {
+    get {_storage._action}
+    set {_uniqueStorage()._action = newValue}
+  }
+
+  public var resource: String {
+    get {_storage._resource}
+    set {_uniqueStorage()._resource = newValue}
+  }
+
+  /// The agent acting for `subject`'s user, if any.
+  public var agent: String {
+    get {_storage._agent}
+    set {_uniqueStorage()._agent = newValue}
+  }
+
+  /// The enforced pack outcome that decided (empty when no pack applied).
+  public var enforced: Palisade_V1_PackOutcome {
+    get {_storage._enforced ?? Palisade_V1_PackOutcome()}
+    set {_uniqueStorage()._enforced = newValue}
+  }
+  /// Returns true if `enforced` has been explicitly set.
+  public var hasEnforced: Bool {_storage._enforced != nil}
+  /// Clears the value of `enforced`. Subsequent reads from it will return its default value.
+  public mutating func clearEnforced() {_uniqueStorage()._enforced = nil}
+
+  /// What packs in shadow mode would have decided; they never change the answer.
+  public var shadow: [Palisade_V1_PackOutcome] {
+    get {_storage._shadow}
+    set {_uniqueStorage()._shadow = newValue}
+  }
+
+  /// The approval a require_approval decision opened, or the one an approval outcome closes.
+  public var approvalID: String {
+    get {_storage._approvalID}
+    set {_uniqueStorage()._approvalID = newValue}
+  }
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _occurredAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
@@ -155,9 +269,9 @@ nonisolated extension Palisade_V1_DecisionFinding: SwiftProtobuf.Message, SwiftP
   }
 }
 
-nonisolated extension Palisade_V1_Decision: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".Decision"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tenant_id\0\u{3}decision_id\0\u{3}request_id\0\u{3}occurred_at\0\u{3}route_id\0\u{1}provider\0\u{1}model\0\u{1}decision\0\u{1}reason\0\u{1}findings\0\u{1}subject\0\u{1}streamed\0\u{1}bypassed\0\u{3}upstream_status\0\u{3}overhead_micros\0")
+nonisolated extension Palisade_V1_PackOutcome: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PackOutcome"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}pack_id\0\u{3}pack_version\0\u{1}decision\0\u{1}reason\0\u{3}rule_path\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -165,95 +279,258 @@ nonisolated extension Palisade_V1_Decision: SwiftProtobuf.Message, SwiftProtobuf
       // allocates stack space for every case branch when no optimizations are
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.tenantID) }()
-      case 2: try { try decoder.decodeSingularStringField(value: &self.decisionID) }()
-      case 3: try { try decoder.decodeSingularStringField(value: &self.requestID) }()
-      case 4: try { try decoder.decodeSingularMessageField(value: &self._occurredAt) }()
-      case 5: try { try decoder.decodeSingularStringField(value: &self.routeID) }()
-      case 6: try { try decoder.decodeSingularStringField(value: &self.provider) }()
-      case 7: try { try decoder.decodeSingularStringField(value: &self.model) }()
-      case 8: try { try decoder.decodeSingularStringField(value: &self.decision) }()
-      case 9: try { try decoder.decodeSingularStringField(value: &self.reason) }()
-      case 10: try { try decoder.decodeRepeatedMessageField(value: &self.findings) }()
-      case 11: try { try decoder.decodeSingularStringField(value: &self.subject) }()
-      case 12: try { try decoder.decodeSingularBoolField(value: &self.streamed) }()
-      case 13: try { try decoder.decodeSingularBoolField(value: &self.bypassed) }()
-      case 14: try { try decoder.decodeSingularInt32Field(value: &self.upstreamStatus) }()
-      case 15: try { try decoder.decodeSingularInt64Field(value: &self.overheadMicros) }()
+      case 1: try { try decoder.decodeSingularStringField(value: &self.packID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.packVersion) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.decision) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.rulePath) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.tenantID.isEmpty {
-      try visitor.visitSingularStringField(value: self.tenantID, fieldNumber: 1)
+    if !self.packID.isEmpty {
+      try visitor.visitSingularStringField(value: self.packID, fieldNumber: 1)
     }
-    if !self.decisionID.isEmpty {
-      try visitor.visitSingularStringField(value: self.decisionID, fieldNumber: 2)
-    }
-    if !self.requestID.isEmpty {
-      try visitor.visitSingularStringField(value: self.requestID, fieldNumber: 3)
-    }
-    try { if let v = self._occurredAt {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
-    } }()
-    if !self.routeID.isEmpty {
-      try visitor.visitSingularStringField(value: self.routeID, fieldNumber: 5)
-    }
-    if !self.provider.isEmpty {
-      try visitor.visitSingularStringField(value: self.provider, fieldNumber: 6)
-    }
-    if !self.model.isEmpty {
-      try visitor.visitSingularStringField(value: self.model, fieldNumber: 7)
+    if !self.packVersion.isEmpty {
+      try visitor.visitSingularStringField(value: self.packVersion, fieldNumber: 2)
     }
     if !self.decision.isEmpty {
-      try visitor.visitSingularStringField(value: self.decision, fieldNumber: 8)
+      try visitor.visitSingularStringField(value: self.decision, fieldNumber: 3)
     }
     if !self.reason.isEmpty {
-      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 9)
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 4)
     }
-    if !self.findings.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.findings, fieldNumber: 10)
+    if !self.rulePath.isEmpty {
+      try visitor.visitSingularStringField(value: self.rulePath, fieldNumber: 5)
     }
-    if !self.subject.isEmpty {
-      try visitor.visitSingularStringField(value: self.subject, fieldNumber: 11)
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Palisade_V1_PackOutcome, rhs: Palisade_V1_PackOutcome) -> Bool {
+    if lhs.packID != rhs.packID {return false}
+    if lhs.packVersion != rhs.packVersion {return false}
+    if lhs.decision != rhs.decision {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.rulePath != rhs.rulePath {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Palisade_V1_Decision: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Decision"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tenant_id\0\u{3}decision_id\0\u{3}request_id\0\u{3}occurred_at\0\u{3}route_id\0\u{1}provider\0\u{1}model\0\u{1}decision\0\u{1}reason\0\u{1}findings\0\u{1}subject\0\u{1}streamed\0\u{1}bypassed\0\u{3}upstream_status\0\u{3}overhead_micros\0\u{1}kind\0\u{1}action\0\u{1}resource\0\u{1}agent\0\u{1}enforced\0\u{1}shadow\0\u{3}approval_id\0")
+
+  fileprivate class _StorageClass {
+    var _tenantID: String = String()
+    var _decisionID: String = String()
+    var _requestID: String = String()
+    var _occurredAt: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _routeID: String = String()
+    var _provider: String = String()
+    var _model: String = String()
+    var _decision: String = String()
+    var _reason: String = String()
+    var _findings: [Palisade_V1_DecisionFinding] = []
+    var _subject: String = String()
+    var _streamed: Bool = false
+    var _bypassed: Bool = false
+    var _upstreamStatus: Int32 = 0
+    var _overheadMicros: Int64 = 0
+    var _kind: String = String()
+    var _action: String = String()
+    var _resource: String = String()
+    var _agent: String = String()
+    var _enforced: Palisade_V1_PackOutcome? = nil
+    var _shadow: [Palisade_V1_PackOutcome] = []
+    var _approvalID: String = String()
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _tenantID = source._tenantID
+      _decisionID = source._decisionID
+      _requestID = source._requestID
+      _occurredAt = source._occurredAt
+      _routeID = source._routeID
+      _provider = source._provider
+      _model = source._model
+      _decision = source._decision
+      _reason = source._reason
+      _findings = source._findings
+      _subject = source._subject
+      _streamed = source._streamed
+      _bypassed = source._bypassed
+      _upstreamStatus = source._upstreamStatus
+      _overheadMicros = source._overheadMicros
+      _kind = source._kind
+      _action = source._action
+      _resource = source._resource
+      _agent = source._agent
+      _enforced = source._enforced
+      _shadow = source._shadow
+      _approvalID = source._approvalID
     }
-    if self.streamed != false {
-      try visitor.visitSingularBoolField(value: self.streamed, fieldNumber: 12)
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
     }
-    if self.bypassed != false {
-      try visitor.visitSingularBoolField(value: self.bypassed, fieldNumber: 13)
+    return _storage
+  }
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._tenantID) }()
+        case 2: try { try decoder.decodeSingularStringField(value: &_storage._decisionID) }()
+        case 3: try { try decoder.decodeSingularStringField(value: &_storage._requestID) }()
+        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._occurredAt) }()
+        case 5: try { try decoder.decodeSingularStringField(value: &_storage._routeID) }()
+        case 6: try { try decoder.decodeSingularStringField(value: &_storage._provider) }()
+        case 7: try { try decoder.decodeSingularStringField(value: &_storage._model) }()
+        case 8: try { try decoder.decodeSingularStringField(value: &_storage._decision) }()
+        case 9: try { try decoder.decodeSingularStringField(value: &_storage._reason) }()
+        case 10: try { try decoder.decodeRepeatedMessageField(value: &_storage._findings) }()
+        case 11: try { try decoder.decodeSingularStringField(value: &_storage._subject) }()
+        case 12: try { try decoder.decodeSingularBoolField(value: &_storage._streamed) }()
+        case 13: try { try decoder.decodeSingularBoolField(value: &_storage._bypassed) }()
+        case 14: try { try decoder.decodeSingularInt32Field(value: &_storage._upstreamStatus) }()
+        case 15: try { try decoder.decodeSingularInt64Field(value: &_storage._overheadMicros) }()
+        case 16: try { try decoder.decodeSingularStringField(value: &_storage._kind) }()
+        case 17: try { try decoder.decodeSingularStringField(value: &_storage._action) }()
+        case 18: try { try decoder.decodeSingularStringField(value: &_storage._resource) }()
+        case 19: try { try decoder.decodeSingularStringField(value: &_storage._agent) }()
+        case 20: try { try decoder.decodeSingularMessageField(value: &_storage._enforced) }()
+        case 21: try { try decoder.decodeRepeatedMessageField(value: &_storage._shadow) }()
+        case 22: try { try decoder.decodeSingularStringField(value: &_storage._approvalID) }()
+        default: break
+        }
+      }
     }
-    if self.upstreamStatus != 0 {
-      try visitor.visitSingularInt32Field(value: self.upstreamStatus, fieldNumber: 14)
-    }
-    if self.overheadMicros != 0 {
-      try visitor.visitSingularInt64Field(value: self.overheadMicros, fieldNumber: 15)
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._tenantID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._tenantID, fieldNumber: 1)
+      }
+      if !_storage._decisionID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._decisionID, fieldNumber: 2)
+      }
+      if !_storage._requestID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._requestID, fieldNumber: 3)
+      }
+      try { if let v = _storage._occurredAt {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      } }()
+      if !_storage._routeID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._routeID, fieldNumber: 5)
+      }
+      if !_storage._provider.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._provider, fieldNumber: 6)
+      }
+      if !_storage._model.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._model, fieldNumber: 7)
+      }
+      if !_storage._decision.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._decision, fieldNumber: 8)
+      }
+      if !_storage._reason.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._reason, fieldNumber: 9)
+      }
+      if !_storage._findings.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._findings, fieldNumber: 10)
+      }
+      if !_storage._subject.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._subject, fieldNumber: 11)
+      }
+      if _storage._streamed != false {
+        try visitor.visitSingularBoolField(value: _storage._streamed, fieldNumber: 12)
+      }
+      if _storage._bypassed != false {
+        try visitor.visitSingularBoolField(value: _storage._bypassed, fieldNumber: 13)
+      }
+      if _storage._upstreamStatus != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._upstreamStatus, fieldNumber: 14)
+      }
+      if _storage._overheadMicros != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._overheadMicros, fieldNumber: 15)
+      }
+      if !_storage._kind.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._kind, fieldNumber: 16)
+      }
+      if !_storage._action.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._action, fieldNumber: 17)
+      }
+      if !_storage._resource.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._resource, fieldNumber: 18)
+      }
+      if !_storage._agent.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._agent, fieldNumber: 19)
+      }
+      try { if let v = _storage._enforced {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
+      } }()
+      if !_storage._shadow.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._shadow, fieldNumber: 21)
+      }
+      if !_storage._approvalID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._approvalID, fieldNumber: 22)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Palisade_V1_Decision, rhs: Palisade_V1_Decision) -> Bool {
-    if lhs.tenantID != rhs.tenantID {return false}
-    if lhs.decisionID != rhs.decisionID {return false}
-    if lhs.requestID != rhs.requestID {return false}
-    if lhs._occurredAt != rhs._occurredAt {return false}
-    if lhs.routeID != rhs.routeID {return false}
-    if lhs.provider != rhs.provider {return false}
-    if lhs.model != rhs.model {return false}
-    if lhs.decision != rhs.decision {return false}
-    if lhs.reason != rhs.reason {return false}
-    if lhs.findings != rhs.findings {return false}
-    if lhs.subject != rhs.subject {return false}
-    if lhs.streamed != rhs.streamed {return false}
-    if lhs.bypassed != rhs.bypassed {return false}
-    if lhs.upstreamStatus != rhs.upstreamStatus {return false}
-    if lhs.overheadMicros != rhs.overheadMicros {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._tenantID != rhs_storage._tenantID {return false}
+        if _storage._decisionID != rhs_storage._decisionID {return false}
+        if _storage._requestID != rhs_storage._requestID {return false}
+        if _storage._occurredAt != rhs_storage._occurredAt {return false}
+        if _storage._routeID != rhs_storage._routeID {return false}
+        if _storage._provider != rhs_storage._provider {return false}
+        if _storage._model != rhs_storage._model {return false}
+        if _storage._decision != rhs_storage._decision {return false}
+        if _storage._reason != rhs_storage._reason {return false}
+        if _storage._findings != rhs_storage._findings {return false}
+        if _storage._subject != rhs_storage._subject {return false}
+        if _storage._streamed != rhs_storage._streamed {return false}
+        if _storage._bypassed != rhs_storage._bypassed {return false}
+        if _storage._upstreamStatus != rhs_storage._upstreamStatus {return false}
+        if _storage._overheadMicros != rhs_storage._overheadMicros {return false}
+        if _storage._kind != rhs_storage._kind {return false}
+        if _storage._action != rhs_storage._action {return false}
+        if _storage._resource != rhs_storage._resource {return false}
+        if _storage._agent != rhs_storage._agent {return false}
+        if _storage._enforced != rhs_storage._enforced {return false}
+        if _storage._shadow != rhs_storage._shadow {return false}
+        if _storage._approvalID != rhs_storage._approvalID {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,0 +1,348 @@
+import Foundation
+import Logging
+import PalisadeAuth
+import PalisadeEvents
+import PalisadeKafka
+import PalisadePolicy
+import Testing
+
+/// The policy service end to end behind the gateway: pack versions are immutable, activation
+/// needs a trusted signature, rollback restores the version before, every step reaches the
+/// ledger and the tenant's set reaches the packs topic; decisions deny by default, hold agents
+/// to their users, record shadow packs without obeying them; approvals can be waited on and
+/// are approved, denied or expire.
+@Suite(.serialized) final class PolicyEngineTests {
+    let environment: TestEnvironment
+    let stack: ServiceStack
+    let signingKey = PackSigningKey(keyID: "ci-2026")
+
+    init() async throws {
+        environment = try TestEnvironment.load()
+        let keysFile = "\(environment["PALISADE_TEST_STATE"])/trusted-pack-keys-\(UUID().uuidString.prefix(8)).json"
+        try Data(CanonicalJSON.object(["keys": .array([signingKey.verifyingKey.jsonObject])]).bytes)
+            .write(to: URL(fileURLWithPath: keysFile))
+        stack = try await ServiceStack(["policy", "incidents"], environment: environment, extra: [
+            "PALISADE_POLICY_TRUSTED_KEYS_FILE": keysFile, "PALISADE_APPROVAL_EXPIRY_SWEEP_SECONDS": "1",
+        ])
+    }
+
+    func admin(_ tenant: UUID, subject: String = "user:test") async throws -> APIClient {
+        APIClient(base: stack.gatewayURL, credential: try await environment.token(tenant: tenant, subject: subject))
+    }
+
+    /// The support pack of docs/policy-packs.md, at `version`, with `extraRules` appended.
+    static func supportPack(version: String, id: String = "support", scope: String = "tenant", extraRules: String = "",
+                            approvalSeconds: Int = 3600) -> String {
+        """
+        id: \(id)
+        version: \(version)
+        description: Support staff and their agents
+        default_action: deny
+        scope: \(scope)
+        resource_classes:
+          export: ["tool:crm.export"]
+        roles:
+          support:
+            permissions:
+              - actions: [read, search, execute]
+                resources: ["tool:crm.*"]
+            sensitive:
+              export: require_approval
+          support_lead:
+            permissions:
+              - actions: [read, search, execute]
+                resources: ["tool:crm.*"]
+            sensitive:
+              export: allow
+        rules:
+          - rule_id: paste_sites
+            severity: high
+            when: 'context.destination matches "(?i)pastebin"'
+            action: deny
+        \(extraRules)
+        approval:
+          expires_in_seconds: \(approvalSeconds)
+        """
+    }
+
+    func push(_ client: APIClient, _ yaml: String, sign: Bool = true) async throws -> HTTP.Answer {
+        let pack = try PackReader.read(yaml)
+        let body = SignedPack(pack: pack, signature: sign ? try signingKey.sign(pack) : nil).canonicalJSON.bytes
+        return try await HTTP.send(.POST, client.base + "/v1/policy-packs", token: client.credential, contentType: "application/json",
+                                   body: Data(body))
+    }
+
+    func decide(_ client: APIClient, user: String, roles: [String], agent: String? = nil, agentRoles: [String] = [],
+                action: String, resource: String, context: [String: Any] = [:]) async throws -> [String: Any] {
+        var subject: [String: Any] = ["user": user, "roles": roles]
+        if let agent { subject["agent"] = agent; subject["agent_roles"] = agentRoles }
+        let answer = try await client.post("/v1/decisions", json: ["subject": subject, "action": action, "resource": resource, "context": context])
+        #expect(answer.status == 200, "\(answer.text)")
+        return answer.json
+    }
+
+    /// The tenant's ledger records of `kind`, polled until `until` holds for them.
+    func ledger(_ client: APIClient, kind: String, until: @escaping ([[String: Any]]) -> Bool) async throws -> [[String: Any]] {
+        var found: [[String: Any]] = []
+        try await poll(timeout: .seconds(30), what: "\(kind) entries in the ledger") {
+            let records = try await client.get("/v1/audit?limit=1000").json["records"] as? [[String: Any]] ?? []
+            found = records.filter { $0["kind"] as? String == kind }
+            return until(found)
+        }
+        return found
+    }
+
+    @Test func versionsAreImmutableSignedActivatedAndRolledBack() async throws {
+        let tenant = UUID()
+        let admin = try await admin(tenant)
+
+        // Unsigned, as YAML: stored, and the same again changes nothing.
+        let yaml = Self.supportPack(version: "1.0.0")
+        let created = try await HTTP.send(.POST, admin.base + "/v1/policy-packs", token: admin.credential, contentType: "application/yaml",
+                                          body: Data(yaml.utf8))
+        #expect(created.status == 201, "\(created.text)")
+        #expect(created.json["signed_by"] as? [String] == [])
+        let again = try await HTTP.send(.POST, admin.base + "/v1/policy-packs", token: admin.credential, contentType: "application/yaml",
+                                        body: Data(yaml.utf8))
+        #expect(again.status == 200)
+        #expect(again.json["digest"] as? String == created.json["digest"] as? String)
+        let edited = try await push(admin, Self.supportPack(version: "1.0.0", extraRules: "  - {rule_id: extra, when: 'action eq \"x\"', action: deny}"),
+                                    sign: false)
+        #expect(edited.status == 409, "\(edited.text)")
+
+        // Unsigned packs are not activated; a signature by an untrusted key is refused.
+        let unsigned = try await admin.post("/v1/policy-packs/support/activate", json: ["version": "1.0.0"])
+        #expect(unsigned.status == 409, "\(unsigned.text)")
+        #expect(unsigned.text.contains("unsigned"))
+        let pack = try PackReader.read(yaml)
+        let stranger = try PackSigningKey(keyID: "stranger").sign(pack)
+        let untrusted = try await admin.post("/v1/policy-packs/support/versions/1.0.0/signatures", json: [
+            "key_id": stranger.keyID, "algorithm": "Ed25519", "value": stranger.value.base64EncodedString(),
+        ])
+        #expect(untrusted.status == 422, "\(untrusted.text)")
+        let signature = try signingKey.sign(pack)
+        let signed = try await admin.post("/v1/policy-packs/support/versions/1.0.0/signatures", json: [
+            "key_id": signature.keyID, "algorithm": "Ed25519", "value": signature.value.base64EncodedString(),
+        ])
+        #expect(signed.status == 201, "\(signed.text)")
+        #expect(signed.json["signed_by"] as? [String] == ["ci-2026"])
+
+        // Deny by default before anything is active.
+        let before = try await decide(admin, user: "amy", roles: ["support"], action: "read", resource: "tool:crm.contacts")
+        #expect(before["decision"] as? String == "deny")
+        #expect(before["reason"] as? String == "no_active_pack")
+
+        let activated = try await admin.post("/v1/policy-packs/support/activate", json: ["version": "1.0.0", "mode": "enforce"])
+        #expect(activated.status == 200, "\(activated.text)")
+        let read = try await decide(admin, user: "amy", roles: ["support"], action: "read", resource: "tool:crm.contacts")
+        #expect(read["decision"] as? String == "allow")
+        #expect(read["rule_path"] as? String == "roles/support/permissions/0")
+        #expect(read["pack_id"] as? String == "support")
+        #expect(read["pack_version"] as? String == "1.0.0")
+        let stranger2 = try await decide(admin, user: "bob", roles: ["guest"], action: "read", resource: "tool:crm.contacts")
+        #expect(stranger2["decision"] as? String == "deny")
+        #expect(stranger2["reason"] as? String == "role_restriction")
+        #expect(stranger2["role_required"] as? String == "support")
+
+        // Version 2 (signed in its envelope) forbids searching; a lower version is refused.
+        let second = try await push(admin, Self.supportPack(version: "2.0.0", extraRules: "  - {rule_id: no_search, when: 'action eq \"search\"', action: deny}"))
+        #expect(second.status == 201, "\(second.text)")
+        #expect(try await push(admin, Self.supportPack(version: "1.5.0")).status == 409)
+        #expect(try await admin.post("/v1/policy-packs/support/activate", json: ["version": "2.0.0"]).status == 200)
+        let search = try await decide(admin, user: "amy", roles: ["support"], action: "search", resource: "tool:crm.contacts")
+        #expect(search["decision"] as? String == "deny")
+        #expect(search["rule_path"] as? String == "rules/no_search")
+
+        // Rollback, with no version named, goes back to 1.0.0.
+        let rolledBack = try await HTTP.send(.POST, admin.base + "/v1/policy-packs/support/rollback", token: admin.credential)
+        #expect(rolledBack.status == 200, "\(rolledBack.text)")
+        #expect((rolledBack.json["active"] as? [String: Any])?["version"] as? String == "1.0.0")
+        #expect((rolledBack.json["previous"] as? [String: Any])?["version"] as? String == "2.0.0")
+        let searchAgain = try await decide(admin, user: "amy", roles: ["support"], action: "search", resource: "tool:crm.contacts")
+        #expect(searchAgain["decision"] as? String == "allow")
+
+        let history = try await admin.get("/v1/policy-packs/support/history").json["changes"] as? [[String: Any]] ?? []
+        #expect(history.map { "\($0["change"] ?? "") \($0["version"] ?? "")" } == ["activate 1.0.0", "activate 2.0.0", "rollback 1.0.0"])
+        let detail = try await admin.get("/v1/policy-packs/support/versions/2.0.0")
+        #expect((detail.json["pack"] as? [String: Any])?["id"] as? String == "support")
+        #expect((detail.json["signatures"] as? [[String: Any]])?.first?["key_id"] as? String == "ci-2026")
+
+        // Every step is in the ledger.
+        for (kind, count) in [("policy.pack_version_created", 2), ("policy.pack_signed", 1), ("policy.pack_activated", 2),
+                              ("policy.pack_rolled_back", 1)] {
+            _ = try await ledger(admin, kind: kind) { $0.count == count }
+        }
+
+        // The tenant's latest set on the packs topic holds 1.0.0, signed.
+        let revision = rolledBack.json["revision"] as? Int ?? 0
+        let set = try await latestPackSet(tenant: tenant, revision: Int64(revision))
+        #expect(set?.packs.map { "\($0.packID) \($0.version) \($0.mode) \($0.keyID)" } == ["support 1.0.0 enforce ci-2026"])
+        if let published = set?.packs.first {
+            let pack = try PackReader.read(String(decoding: published.document, as: UTF8.self))
+            #expect(TrustedPackKeys([signingKey.verifyingKey]).verify(pack, signature: PackSignature(keyID: published.keyID, value: published.signature))
+                    == .verified(keyID: "ci-2026"))
+        }
+        #expect(try await admin.get("/v1/audit/verify").json["ok"] as? Bool == true)
+        try await stack.stop()
+    }
+
+    @Test func packProblemsNameTheirLineAndColumn() async throws {
+        let admin = try await admin(UUID())
+        let yaml = Self.supportPack(version: "1.0.0").replacingOccurrences(of: "matches \"(?i)pastebin\"", with: "resembles \"pastebin\"")
+        let answer = try await HTTP.send(.POST, admin.base + "/v1/policy-packs", token: admin.credential, contentType: "application/yaml",
+                                         body: Data(yaml.utf8))
+        #expect(answer.status == 422, "\(answer.text)")
+        let errors = answer.json["errors"] as? [[String: Any]] ?? []
+        #expect(errors.first?["field"] as? String == "rules[0].when")
+        #expect((errors.first?["reason"] as? String)?.hasPrefix("line 24, column") == true, "\(errors)")
+        try await stack.stop()
+    }
+
+    @Test func agentsGetOnlyWhatTheirUserMay() async throws {
+        let admin = try await admin(UUID())
+        #expect(try await push(admin, Self.supportPack(version: "1.0.0")).status == 201)
+        #expect(try await admin.post("/v1/policy-packs/support/activate", json: ["version": "1.0.0"]).status == 200)
+
+        // A lead may export; their agent, holding only support, is sent for approval.
+        let lead = try await decide(admin, user: "lee", roles: ["support_lead"], action: "execute", resource: "tool:crm.export")
+        #expect(lead["decision"] as? String == "allow")
+        let leadsAgent = try await decide(admin, user: "lee", roles: ["support_lead"], agent: "bot", agentRoles: ["support"],
+                                          action: "execute", resource: "tool:crm.export")
+        #expect(leadsAgent["decision"] as? String == "require_approval")
+        // An agent holding more than its user is held to the user.
+        let mightier = try await decide(admin, user: "sam", roles: ["support"], agent: "bot", agentRoles: ["support_lead"],
+                                        action: "execute", resource: "tool:crm.export")
+        #expect(mightier["decision"] as? String == "require_approval")
+        let nobodysAgent = try await decide(admin, user: "nia", roles: [], agent: "bot", agentRoles: ["support_lead"],
+                                            action: "read", resource: "tool:crm.contacts")
+        #expect(nobodysAgent["decision"] as? String == "deny")
+
+        // The batch answers in order and names a bad element by its index.
+        let batch = try await admin.post("/v1/decisions/batch", json: ["requests": [
+            ["subject": ["user": "amy", "roles": ["support"]], "action": "read", "resource": "tool:crm.contacts"],
+            ["subject": ["user": "amy", "roles": ["support"]], "action": "read", "resource": "tool:crm.contacts",
+             "context": ["destination": "https://PasteBin.com/x"]],
+        ]])
+        #expect(batch.status == 200, "\(batch.text)")
+        #expect((batch.json["decisions"] as? [[String: Any]])?.map { $0["decision"] as? String ?? "" } == ["allow", "deny"])
+        let bad = try await admin.post("/v1/decisions/batch", json: ["requests": [
+            ["subject": ["user": "amy"], "action": "read", "resource": "tool:crm.contacts"], ["subject": [:], "action": "read"],
+        ]])
+        #expect(bad.status == 422)
+        #expect((bad.json["errors"] as? [[String: Any]])?.allSatisfy { $0["index"] as? Int == 1 } == true, "\(bad.text)")
+        try await stack.stop()
+    }
+
+    @Test func shadowPacksAreRecordedNeverObeyed() async throws {
+        let admin = try await admin(UUID())
+        #expect(try await push(admin, Self.supportPack(version: "1.0.0")).status == 201)
+        #expect(try await admin.post("/v1/policy-packs/support/activate", json: ["version": "1.0.0"]).status == 200)
+        let strict = """
+            id: lockdown
+            version: 0.1.0
+            default_action: deny
+            rules:
+              - {rule_id: everything, when: 'action exists', action: deny}
+            """
+        #expect(try await push(admin, strict).status == 201)
+        #expect(try await admin.post("/v1/policy-packs/lockdown/activate", json: ["version": "0.1.0", "mode": "shadow"]).status == 200)
+
+        let answer = try await admin.post("/v1/decisions", json: [
+            "subject": ["user": "amy", "roles": ["support"]], "action": "read", "resource": "tool:crm.contacts",
+        ])
+        #expect(answer.json["decision"] as? String == "allow")
+        #expect(answer.json["pack_id"] as? String == "support")
+        let requestID = answer.headers["x-request-id"] ?? ""
+        let records = try await ledger(admin, kind: "policy.decision") { records in
+            records.contains { $0["request_id"] as? String == requestID }
+        }
+        let subject = records.first { $0["request_id"] as? String == requestID }?["subject"] as? [String: Any] ?? [:]
+        #expect(subject["decision"] as? String == "allow")
+        let shadow = subject["shadow"] as? [[String: Any]] ?? []
+        #expect(shadow.map { "\($0["pack_id"] ?? "") \($0["decision"] ?? "") \($0["rule_path"] ?? "")" } == ["lockdown deny rules/everything"])
+        try await stack.stop()
+    }
+
+    @Test func approvalsAreAwaitedApprovedDeniedOrExpire() async throws {
+        let tenant = UUID()
+        let admin = try await admin(tenant)
+        let approver = try await self.admin(tenant, subject: "user:approver")
+        #expect(try await push(admin, Self.supportPack(version: "1.0.0", approvalSeconds: 2)).status == 201)
+        #expect(try await admin.post("/v1/policy-packs/support/activate", json: ["version": "1.0.0"]).status == 200)
+
+        func ask() async throws -> String {
+            let answer = try await decide(admin, user: "amy", roles: ["support"], action: "execute", resource: "tool:crm.export")
+            #expect(answer["decision"] as? String == "require_approval")
+            #expect(answer["rule_path"] as? String == "roles/support/sensitive/export")
+            let approval = answer["approval"] as? [String: Any] ?? [:]
+            #expect(approval["status"] as? String == "pending")
+            return approval["approval_id"] as? String ?? ""
+        }
+
+        // The requester waits; an approver approves while it waits.
+        let first = try await ask()
+        async let waited = admin.get("/v1/approvals/\(first)?wait=20")
+        try await poll(timeout: .seconds(10), what: "the approval to be listed") {
+            let listed = try await approver.get("/v1/approvals?status=pending").json["approvals"] as? [[String: Any]] ?? []
+            return listed.contains { $0["approval_id"] as? String == first }
+        }
+        let selfApproved = try await admin.post("/v1/approvals/\(first)/approve", json: [:])
+        #expect(selfApproved.status == 403, "\(selfApproved.text)")
+        let approved = try await approver.post("/v1/approvals/\(first)/approve", json: ["comment": "ticket 4711"])
+        #expect(approved.status == 200, "\(approved.text)")
+        let outcome = try await waited
+        #expect(outcome.json["status"] as? String == "approved", "\(outcome.text)")
+        #expect(outcome.json["decided_by"] as? String == "user:approver")
+        #expect(try await approver.post("/v1/approvals/\(first)/deny", json: [:]).status == 409)
+
+        let second = try await ask()
+        #expect(try await approver.post("/v1/approvals/\(second)/deny", json: [:]).status == 200)
+        #expect(try await admin.get("/v1/approvals/\(second)").json["status"] as? String == "denied")
+
+        // Nobody decides the third: it expires, and a waiter sees that.
+        let third = try await ask()
+        let expired = try await admin.get("/v1/approvals/\(third)?wait=20")
+        #expect(expired.json["status"] as? String == "expired", "\(expired.text)")
+        #expect(try await approver.post("/v1/approvals/\(third)/approve", json: [:]).status == 409)
+
+        // Outcomes are decisions in the ledger.
+        let decisions = try await ledger(admin, kind: "policy.decision") { records in
+            let reasons = Set(records.compactMap { ($0["subject"] as? [String: Any])?["reason"] as? String })
+            return reasons.isSuperset(of: ["approved", "approval_denied", "approval_expired"])
+        }
+        #expect(decisions.contains { ($0["subject"] as? [String: Any])?["approval_id"] as? String == first })
+        _ = try await ledger(admin, kind: "policy.approval_approved") { $0.count == 1 }
+        try await stack.stop()
+    }
+
+    /// The newest set of `tenant` on the packs topic, read from the start until `revision` appears.
+    func latestPackSet(tenant: UUID, revision: Int64) async throws -> Palisade_V1_PolicyPackSet? {
+        let brokers = try String(contentsOfFile: environment["PALISADE_KAFKA_BROKERS_FILE"], encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let consumer = try KafkaConsumer(
+            configuration: KafkaConfiguration(bootstrapServers: brokers, clientID: "test-packs"),
+            groupID: "test-packs-\(UUID().uuidString)", topics: [Topic.policyPacks.name], logger: Logger(label: "test")
+        )
+        let key = tenant.uuidString.lowercased()
+        let found = try await withThrowingTaskGroup(of: Palisade_V1_PolicyPackSet?.self) { group in
+            group.addTask {
+                for try await message in consumer.messages where message.keyText == key {
+                    if let set = try? Palisade_V1_PolicyPackSet(serializedBytes: message.value), set.revision == revision { return set }
+                }
+                return nil
+            }
+            group.addTask {
+                // The deadline: stopping the consumer ends the other task's loop.
+                try? await Task.sleep(for: .seconds(60))
+                consumer.stop()
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            consumer.stop()
+            group.cancelAll()
+            return first
+        }
+        await consumer.close()
+        return found
+    }
+}
