@@ -37,6 +37,7 @@ let package = Package(
         .executable(name: "palisade-bench-edge", targets: ["palisade-bench-edge"]),
         .executable(name: "palisade-bench-detectors", targets: ["palisade-bench-detectors"]),
         .executable(name: "palisade-bench-gateway", targets: ["palisade-bench-gateway"]),
+        .executable(name: "palisade-bench-policy", targets: ["palisade-bench-policy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -186,7 +187,7 @@ let package = Package(
         ),
         service("palisade-gateway", folder: "Gateway",
                 extra: [
-                    "PalisadeEdge", "PalisadeCrypto", "PalisadeGuard",
+                    "PalisadeEdge", "PalisadeCrypto", "PalisadeGuard", "PalisadePolicy",
                     .product(name: "Metrics", package: "swift-metrics"),
                     .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                     .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -287,6 +288,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Benchmarks/GatewayLatency",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "palisade-bench-policy",
+            dependencies: [
+                "PalisadeAuth", "PalisadePolicy", "PalisadeBenchmarkSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/PolicyDecisions",
             swiftSettings: swiftSettings
         ),
         .testTarget(

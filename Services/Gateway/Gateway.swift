@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import PalisadeAuth
 import PalisadeCrypto
 import PalisadeEdge
+import PalisadePolicy
 import PalisadeService
 import ServiceLifecycle
 
@@ -86,12 +87,17 @@ enum Gateway: ServiceDefinition {
         let vault = RedactionVaultStore(database: host.database, dataKeys: dataKeys)
         let proxyRoutes = ProxyRouteStore(database: host.database)
         let decisions = DecisionPublisher(producer: host.producer, logger: host.logger)
+        // Policy packs from the compacted packs topic, loaded only when a trusted key signed them.
+        let trust = try PackTrust.load(environment: settings.environment)
+        if trust.allowUnsigned { host.logger.warning("PALISADE_POLICY_ALLOW_UNSIGNED=true: unsigned policy packs are loaded") }
+        let packs = GatewayPacks(trust: trust, logger: host.logger)
+        host.readiness.add("policy_packs", packs.isCaughtUp)
         var providerConfiguration = HTTPClient.Configuration()
         providerConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit =
             try settings.integer("PALISADE_PROXY_CONNECTIONS", default: 256, range: 1...4096)
         let providers = HTTPClient(eventLoopGroupProvider: .singleton, configuration: providerConfiguration)
         let inline = InlineGateway(
-            routes: proxyRoutes, keys: providerKeys, vault: vault, client: providers, publisher: decisions,
+            routes: proxyRoutes, keys: providerKeys, vault: vault, client: providers, publisher: decisions, packs: packs,
             upstreamTimeout: .seconds(Int64(try settings.integer("PALISADE_PROXY_TIMEOUT_SECONDS", default: 300, range: 1...3600))),
             routeCache: ExpiringCache(lifetime: cacheLifetime), keyCache: ExpiringCache(lifetime: cacheLifetime)
         )
@@ -108,15 +114,13 @@ enum Gateway: ServiceDefinition {
         document.register(on: router, registry: host.routes)
         try document.requireMatch(host.routes)
 
-        let packs = try host.consumer(group: "policy-packs", topics: [.policyPacks]) { _ in
-            // Policy packs arrive with the policy engine; until then the subscription only
-            // proves the topic is reachable and keeps the group's offsets current.
-        }
+        let packReader = PackSetReader(consumer: try host.reader(of: [.policyPacks], name: "policy-packs"), packs: packs,
+                                       refusals: decisions.recordRefusals, logger: host.logger)
         let relay = AuditOutboxRelay(audit: audit, logger: host.logger)
         let flushSeconds = try settings.integer("PALISADE_KEY_USAGE_FLUSH_SECONDS", default: 15, range: 1...3600)
         let services: [any Service] = [
             decisions.buffer,
-            packs,
+            packReader,
             PeriodicService(name: "signing key rotation", interval: signing.checkInterval, logger: host.logger) {
                 try await keyring.rotate()
                 try await platformTokens.refresh()

@@ -69,13 +69,13 @@ struct PermissionDecider: Sendable {
         decision.routeID = input.route ?? ""
         decision.model = input.model ?? ""
         decision.provider = input.provider ?? ""
-        decision.shadow = result.shadow.map { outcome($0, set) }
+        decision.shadow = result.shadow.map { Palisade_V1_PackOutcome(set.describe($0)) }
 
         var answer = Answer(decisionID: decision.decisionID, effect: PolicyEffect.deny.rawValue, reason: "no_active_pack",
                             action: input.action, resource: input.resource)
         if let enforced = result.enforced {
             let pack = set.packs[enforced.pack]
-            decision.enforced = outcome(enforced, set)
+            decision.enforced = Palisade_V1_PackOutcome(set.describe(enforced))
             answer.effect = enforced.decision.effect.rawValue
             answer.reason = enforced.decision.reason.rawValue
             answer.rulePath = decision.enforced.rulePath
@@ -86,16 +86,6 @@ struct PermissionDecider: Sendable {
         decision.decision = answer.effect
         decision.reason = answer.reason
         return (answer, decision)
-    }
-
-    static func outcome(_ outcome: ActivePackSet.Outcome, _ set: ActivePackSet) -> Palisade_V1_PackOutcome {
-        var message = Palisade_V1_PackOutcome()
-        message.packID = set.packs[outcome.pack].packID
-        message.packVersion = set.packs[outcome.pack].version
-        message.decision = outcome.decision.effect.rawValue
-        message.reason = outcome.decision.reason.rawValue
-        message.rulePath = set.path(of: outcome)
-        return message
     }
 
     /// Opens the approval a require_approval answer asks for; it and the decision commit together.

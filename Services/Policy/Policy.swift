@@ -31,7 +31,7 @@ enum Policy: ServiceDefinition {
         DecisionRoutes(decider: decider).register(on: router, registry: host.routes)
         ApprovalRoutes(store: approvals, outbox: outbox, signals: signals).register(on: router, registry: host.routes)
 
-        let evaluation = RuntimeEvaluation(rules: rules, producer: host.producer, logger: host.logger)
+        let evaluation = RuntimeEvaluation(rules: rules, packs: active, monitor: TriggerMonitor(), producer: host.producer, logger: host.logger)
         let evaluate = try host.consumer(group: "evaluate", topics: [.runtime]) { batch in
             try await evaluation.handle(batch)
         }

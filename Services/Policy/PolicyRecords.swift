@@ -68,22 +68,15 @@ enum PolicyRecords {
         var subject: [String: JSONValue] = [
             "decision": .string(decision.decision), "reason": .string(decision.reason), "action": .string(decision.action),
             "resource": .string(decision.resource), "user": .string(decision.subject),
-            "shadow": .array(decision.shadow.map(outcomeJSON)),
+            "shadow": .array(decision.shadow.map(\.jsonValue)),
         ]
         if !decision.agent.isEmpty { subject["agent"] = .string(decision.agent) }
-        if decision.hasEnforced { subject["enforced"] = outcomeJSON(decision.enforced) }
+        if decision.hasEnforced { subject["enforced"] = decision.enforced.jsonValue }
         if !decision.approvalID.isEmpty { subject["approval_id"] = .string(decision.approvalID) }
         if !decision.routeID.isEmpty { subject["route_id"] = .string(decision.routeID) }
         return Palisade_V1_AuditEntry(
             tenantID: decision.tenantID, entryID: decision.decisionID, kind: "policy.decision", actor: decision.subject,
             occurredAt: decision.occurredAt.date, requestID: decision.requestID, subject: .object(subject)
         )
-    }
-
-    static func outcomeJSON(_ outcome: Palisade_V1_PackOutcome) -> JSONValue {
-        .object([
-            "pack_id": .string(outcome.packID), "pack_version": .string(outcome.packVersion), "decision": .string(outcome.decision),
-            "reason": .string(outcome.reason), "rule_path": .string(outcome.rulePath),
-        ])
     }
 }

@@ -1,17 +1,24 @@
+import Crypto
 import Foundation
 import Logging
 import PalisadeEvents
+import PalisadeAuth
 import PalisadeKafka
+import PalisadePolicy
 import PalisadeRules
 import PalisadeStore
+import SwiftProtobuf
 
-/// runtime events → the tenant's threshold rules → policy results (and their audit entries).
+/// runtime events → the tenant's threshold rules and the triggers of its active packs →
+/// policy results (and their audit entries).
 ///
 /// Results are produced before the batch's offsets are committed, and their ids are derived
-/// from (rule, event), so a redelivered batch re-produces the same results and consumers
-/// downstream dedupe them.
+/// from (rule, event) or (trigger, route, minute), so a redelivered batch re-produces the same
+/// results and consumers downstream dedupe them.
 struct RuntimeEvaluation: Sendable {
     let rules: RuleStore
+    let packs: ActivePacks
+    let monitor: TriggerMonitor
     let producer: KafkaProducer
     let logger: Logger
 
@@ -28,18 +35,54 @@ struct RuntimeEvaluation: Sendable {
         var records: [KafkaRecord] = []
         let now = Date()
         for (tenantID, events) in eventsByTenant {
-            let tenantRules = try await rules.list(scope: .service("policy", tenantID: tenantID), logger: logger)
-            guard !tenantRules.isEmpty else { continue }
-            let evaluator = RuleEvaluator(rules: tenantRules)
+            let scope = TenantScope.service("policy", tenantID: tenantID)
+            let tenantRules = try await rules.list(scope: scope, logger: logger)
+            if !tenantRules.isEmpty {
+                let evaluator = RuleEvaluator(rules: tenantRules)
+                for (event, trace) in events {
+                    for result in evaluator.results(for: event, evaluatedAt: now) {
+                        records += try Self.records(for: result, trace: trace)
+                    }
+                }
+            }
+            let set = try await packs.set(for: scope, logger: logger)
+            guard set.packs.contains(where: { !$0.compiled.pack.triggers.isEmpty }) else { continue }
             for (event, trace) in events {
-                for result in evaluator.results(for: event, evaluatedAt: now) {
-                    records += try Self.records(for: result, trace: trace)
+                let firings = monitor.observe(tenant: event.tenantID, route: event.routeID, at: event.timestamp.date, latencyMs: event.latencyMs,
+                                              isError: RouteActivity.isError(type: event.type), cost: event.cost, packs: set)
+                for firing in firings {
+                    records += try Self.records(for: Self.result(firing, event: event, evaluatedAt: now), trace: trace)
                 }
             }
         }
         guard !records.isEmpty else { return }
         _ = try await producer.send(records)
         logger.debug("policy results produced", metadata: ["count": "\(records.count / 2)"])
+    }
+
+    /// A trigger's result: one stream per (pack, trigger) for correlation, an id per (trigger, route, minute).
+    static func result(_ firing: TriggerFiring, event: Palisade_V1_RuntimeEvent, evaluatedAt: Date) -> Palisade_V1_PolicyResult {
+        var result = Palisade_V1_PolicyResult()
+        result.tenantID = event.tenantID
+        let digest = SHA256.hash(data: Data("\(event.tenantID)\u{0}\(firing.packID)\u{0}\(firing.trigger.triggerID)\u{0}\(firing.routeID)\u{0}\(firing.minute)".utf8))
+        result.resultID = "pr_" + Hex.encode(digest.prefix(16))
+        result.policyID = "\(firing.packID)/\(firing.trigger.triggerID)"
+        result.verdict = "violation"
+        result.ruleMatched = firing.trigger.triggerID
+        result.confidence = 1.0
+        result.actionTaken = firing.trigger.action
+        result.timestamp = Google_Protobuf_Timestamp(date: evaluatedAt)
+        result.routeID = firing.routeID
+        result.eventID = event.eventID
+        result.requestID = event.requestID
+        result.severity = firing.trigger.severity.rawValue
+        result.condition = firing.trigger.conditionText
+        var observed: [String: JSONValue] = [
+            "value": .number(firing.value), "events": .integer(Int64(firing.events)), "pack_version": .string(firing.packVersion),
+        ]
+        if let baseline = firing.baseline { observed["trailing_day"] = .number(baseline) }
+        result.observed = String(decoding: JSONValue.object(observed).canonicalJSON(), as: UTF8.self)
+        return result
     }
 
     /// The result on the policy-results topic, and the same fact for the audit ledger.

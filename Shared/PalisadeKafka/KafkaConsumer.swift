@@ -228,6 +228,22 @@ public final class KafkaConsumer: @unchecked Sendable {
         return result
     }
 
+    /// The offset the next record written to `partition` of `topic` will get (its high
+    /// watermark), asked of the broker: a reader that has consumed up to it has seen everything
+    /// written before the question.
+    public func highWatermark(topic: String, partition: Int32, timeout: Duration = .seconds(5)) async throws -> Int64 {
+        let milliseconds = Int32(timeout / .milliseconds(1))
+        return try await BlockingCalls.run { [self] in
+            try withOpenHandle { handle in
+                var low: Int64 = 0
+                var high: Int64 = 0
+                let code = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, milliseconds)
+                guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.unreachable(reason: KafkaError.text(code)) }
+                return high
+            }
+        }
+    }
+
     /// Runs `body` while the handle is guaranteed alive; throws `.closed` otherwise.
     private func withOpenHandle<Result>(allowStopping: Bool = true, _ body: (OpaquePointer) throws -> Result) throws -> Result {
         try state.withLock { state in

@@ -77,4 +77,10 @@ public struct ActivePackSet: Sendable {
 
     /// `rules/<id>` and the like, for an outcome.
     public func path(of outcome: Outcome) -> String { packs[outcome.pack].compiled.path(of: outcome.decision) }
+
+    /// An outcome in names: which pack and version, what it decided, why, and where in the pack.
+    public func describe(_ outcome: Outcome) -> (packID: String, version: String, decision: String, reason: String, rulePath: String) {
+        (packs[outcome.pack].packID, packs[outcome.pack].version, outcome.decision.effect.rawValue, outcome.decision.reason.rawValue,
+         path(of: outcome))
+    }
 }

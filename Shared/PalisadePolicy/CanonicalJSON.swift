@@ -78,7 +78,7 @@ extension PolicyPack {
         case .tenant: scopeValue = .string("tenant")
         case .routes(let routes): scopeValue = .object(["routes": strings(routes)])
         }
-        return .object([
+        var members: [String: CanonicalJSON] = [
             "id": .string(id),
             "version": .string(version.description),
             "description": .string(description),
@@ -99,6 +99,9 @@ extension PolicyPack {
                 ])
             }),
             "approval": .object(["expires_in_seconds": .integer(approvalExpirySeconds)]),
-        ])
+        ]
+        // Present only when there are triggers, so packs signed before triggers existed keep their bytes.
+        if !triggers.isEmpty { members["triggers"] = .array(triggers.map(\.canonicalJSON)) }
+        return .object(members)
     }
 }

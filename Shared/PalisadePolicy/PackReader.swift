@@ -98,6 +98,7 @@ public struct PackReader {
 
     private static let packKeys: Set<String> = [
         "id", "version", "description", "default_action", "scope", "roles", "agents", "resource_classes", "rules", "approval",
+        "triggers",
     ]
 
     private mutating func pack(_ mapping: Node.Mapping) -> PolicyPack? {
@@ -172,9 +173,25 @@ public struct PackReader {
                 problem(node, "approval", "approval is a mapping (expires_in_seconds)")
             }
         }
+        var triggers: [PackTrigger] = []
+        if let node = fields["triggers"] {
+            if case .sequence(let sequence) = node {
+                var seen: Set<String> = []
+                for (index, triggerNode) in sequence.enumerated() where withinBudget {
+                    guard let trigger = trigger(triggerNode, path: "triggers[\(index)]") else { continue }
+                    if !seen.insert(trigger.triggerID).inserted {
+                        problem(triggerNode, "triggers[\(index)].trigger_id", "trigger id '\(trigger.triggerID)' is used twice")
+                    }
+                    triggers.append(trigger)
+                }
+            } else {
+                problem(node, "triggers", "triggers is a list")
+            }
+        }
         guard let id, let version else { return nil }
         return PolicyPack(id: id, version: version, description: description, defaultAction: defaultAction, scope: scope, roles: roles,
-                          agents: agents, resourceClasses: resourceClasses, rules: rules, approvalExpirySeconds: approvalExpiry)
+                          agents: agents, resourceClasses: resourceClasses, rules: rules, approvalExpirySeconds: approvalExpiry,
+                          triggers: triggers)
     }
 
     private mutating func scope(_ node: Node) -> PackScope? {
@@ -257,6 +274,80 @@ public struct PackReader {
         guard let ruleID, let when, let action else { return nil }
         return PackRule(ruleID: ruleID, description: description, severity: severity, when: when, action: action,
                         whenSource: fields["when"].flatMap(Self.span))
+    }
+
+    private static let triggerKeys: Set<String> = [
+        "trigger_id", "description", "severity", "metric", "window_seconds", "gt", "gte", "lt", "lte", "drift", "min_events", "action",
+    ]
+
+    private mutating func trigger(_ node: Node, path: String) -> PackTrigger? {
+        guard case .mapping(let mapping) = node else {
+            problem(node, path, "a trigger is a mapping (trigger_id, metric, window_seconds, a threshold or drift, action)")
+            return nil
+        }
+        let fields = members(mapping, path: path, allowed: Self.triggerKeys)
+        let triggerID = name(fields["trigger_id"], path: path + ".trigger_id", required: true, node: node)
+        let description = string(fields["description"], path: path + ".description") ?? ""
+        var severity = RuleSeverity.medium
+        if let severityNode = fields["severity"], let text = string(severityNode, path: path + ".severity") {
+            if let parsed = RuleSeverity(rawValue: text) { severity = parsed } else {
+                problem(severityNode, path + ".severity", "severity is one of \(RuleSeverity.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        var metric: PackTrigger.Metric?
+        if let text = string(fields["metric"], path: path + ".metric", required: true, node: node) {
+            metric = PackTrigger.Metric(rawValue: text)
+            if metric == nil, let metricNode = fields["metric"] {
+                problem(metricNode, path + ".metric", "metric is one of \(PackTrigger.Metric.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        var window: Int?
+        if let windowNode = fields["window_seconds"] {
+            if let text = windowNode.scalar?.string, let seconds = Int(text), (60...3600).contains(seconds), seconds % 60 == 0 {
+                window = seconds
+            } else {
+                problem(windowNode, path + ".window_seconds", "a whole number of minutes in seconds, 60 to 3600")
+            }
+        } else {
+            missing(path + ".window_seconds", parent: node)
+        }
+        var conditions: [PackTrigger.Condition] = []
+        for comparison in PackTrigger.Comparison.allCases {
+            guard let valueNode = fields[comparison.rawValue] else { continue }
+            if let text = valueNode.scalar?.string, let value = Double(text), value.isFinite {
+                conditions.append(.threshold(comparison, value))
+            } else {
+                problem(valueNode, path + ".\(comparison.rawValue)", "\(comparison.rawValue) needs a number")
+            }
+        }
+        if let driftNode = fields["drift"] {
+            if let text = driftNode.scalar?.string, let ratio = Double(text), ratio.isFinite, ratio > 0 {
+                conditions.append(.drift(ratio: ratio))
+            } else {
+                problem(driftNode, path + ".drift", "drift is a ratio above 0 (1.5: half again the trailing day)")
+            }
+        }
+        let conditionKeys = ["gt", "gte", "lt", "lte", "drift"].filter { fields[$0] != nil }
+        if conditionKeys.isEmpty {
+            problem(node, path, "a trigger needs one of gt, gte, lt, lte or drift")
+        } else if conditionKeys.count > 1 {
+            problem(node, path, "a trigger has exactly one of gt, gte, lt, lte or drift")
+        }
+        var minimum = 10
+        if let minimumNode = fields["min_events"] {
+            if let text = minimumNode.scalar?.string, let value = Int(text), (1...1_000_000).contains(value) { minimum = value } else {
+                problem(minimumNode, path + ".min_events", "a whole number from 1 to 1000000")
+            }
+        }
+        var action = "alert"
+        if let actionNode = fields["action"], let text = string(actionNode, path: path + ".action") {
+            if PackTrigger.actions.contains(text) { action = text } else {
+                problem(actionNode, path + ".action", "a trigger's action is one of \(PackTrigger.actions.joined(separator: ", "))")
+            }
+        }
+        guard let triggerID, let metric, let window, conditions.count == 1, let condition = conditions.first else { return nil }
+        return PackTrigger(triggerID: triggerID, description: description, severity: severity, metric: metric, windowSeconds: window,
+                           condition: condition, minimumEvents: minimum, action: action)
     }
 
     // MARK: Conditions

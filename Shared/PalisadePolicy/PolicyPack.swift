@@ -91,12 +91,14 @@ public struct PolicyPack: Sendable, Equatable {
     public var rules: [PackRule]
     /// How long a pending approval waits before it expires.
     public var approvalExpirySeconds: Int
+    /// SLA and risk triggers over the runtime events of the routes the pack applies to.
+    public var triggers: [PackTrigger]
 
     public static let defaultApprovalExpirySeconds = 3600
 
     public init(id: String, version: SemanticVersion, description: String = "", defaultAction: PolicyEffect = .deny, scope: PackScope = .tenant,
                 roles: [String: RoleGrant] = [:], agents: [String: [String]] = [:], resourceClasses: [String: [String]] = [:],
-                rules: [PackRule] = [], approvalExpirySeconds: Int = PolicyPack.defaultApprovalExpirySeconds) {
+                rules: [PackRule] = [], approvalExpirySeconds: Int = PolicyPack.defaultApprovalExpirySeconds, triggers: [PackTrigger] = []) {
         self.id = id
         self.version = version
         self.description = description
@@ -107,6 +109,7 @@ public struct PolicyPack: Sendable, Equatable {
         self.resourceClasses = resourceClasses
         self.rules = rules
         self.approvalExpirySeconds = approvalExpirySeconds
+        self.triggers = triggers
     }
 
     /// Pack ids, rule ids, role and class names: letters, digits, `_ - . :`, at most 128.

@@ -8,6 +8,7 @@ struct HealthRoutes: Sendable {
     let database: Database
     let producer: KafkaProducer
     let metrics: PrometheusCollectorRegistry
+    let extra: ReadinessChecks
 
     struct Readiness: Encodable {
         var status: String
@@ -49,6 +50,7 @@ struct HealthRoutes: Sendable {
             checks["kafka"] = "unreachable"
             context.logger.warning("readiness: kafka", metadata: ["error": "\(error)"])
         }
+        for (name, ready) in extra.results { checks[name] = ready ? "ok" : "not ready" }
         return Readiness(status: checks.values.allSatisfy { $0 == "ok" } ? "ready" : "not ready", checks: checks)
     }
 }

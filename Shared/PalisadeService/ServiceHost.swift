@@ -17,6 +17,8 @@ public struct ServiceHost: Sendable {
     public let producer: KafkaProducer
     public let verifier: PlatformTokenVerifier
     public let routes: RouteRegistry
+    /// Conditions `/readyz` reports besides the database and Kafka.
+    public let readiness = ReadinessChecks()
     /// How often the verifier asks the JWKS for keys besides when it meets an unknown kid.
     let jwksRefresh: Duration
 
@@ -47,7 +49,7 @@ public struct ServiceHost: Sendable {
         router.add(middleware: AuthenticationMiddleware(
             authenticator: authenticator ?? PlatformTokenAuthenticator(verifier: verifier), pathPrefix: "/v1/"
         ))
-        HealthRoutes(database: database, producer: producer, metrics: metrics).register(on: router, registry: routes)
+        HealthRoutes(database: database, producer: producer, metrics: metrics, extra: readiness).register(on: router, registry: routes)
         return router
     }
 
@@ -64,6 +66,19 @@ public struct ServiceHost: Sendable {
             topics: topics.map(\.name), logger: logger
         )
         return ConsumerService(name: group, consumer: consumer, deadLetters: producer, maxBatch: maxBatch, logger: logger, handler: handler)
+    }
+
+    /// A consumer of this process alone, in a group nobody else joins, reading `topics` from
+    /// the start: for state a compacted topic holds (every instance needs all of it). It never
+    /// commits, so no offsets are left behind.
+    public func reader(of topics: [Topic], name: String) throws -> KafkaConsumer {
+        var configuration = try settings.kafka()
+        configuration.clientID = "\(descriptor.executable)-\(name)"
+        configuration.properties["enable.auto.commit"] = "false"
+        return try KafkaConsumer(
+            configuration: configuration, groupID: "palisade-\(descriptor.name)-\(name)-\(UUID().uuidString.lowercased())",
+            topics: topics.map(\.name), logger: logger
+        )
     }
 
     /// Serves HTTP until SIGTERM/SIGINT, then shuts down in reverse order: stop accepting and

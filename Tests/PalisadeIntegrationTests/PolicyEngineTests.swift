@@ -21,7 +21,7 @@ import Testing
         let keysFile = "\(environment["PALISADE_TEST_STATE"])/trusted-pack-keys-\(UUID().uuidString.prefix(8)).json"
         try Data(CanonicalJSON.object(["keys": .array([signingKey.verifyingKey.jsonObject])]).bytes)
             .write(to: URL(fileURLWithPath: keysFile))
-        stack = try await ServiceStack(["policy", "incidents"], environment: environment, extra: [
+        stack = try await ServiceStack(["ingest", "policy", "incidents"], environment: environment, extra: [
             "PALISADE_POLICY_TRUSTED_KEYS_FILE": keysFile, "PALISADE_APPROVAL_EXPIRY_SWEEP_SECONDS": "1",
         ])
     }
@@ -312,6 +312,44 @@ import Testing
         }
         #expect(decisions.contains { ($0["subject"] as? [String: Any])?["approval_id"] as? String == first })
         _ = try await ledger(admin, kind: "policy.approval_approved") { $0.count == 1 }
+        try await stack.stop()
+    }
+
+    @Test func triggersOverRuntimeEventsOpenOneIncidentPerBreach() async throws {
+        let admin = try await admin(UUID())
+        let pack = """
+            id: sla
+            version: 1.0.0
+            default_action: allow
+            triggers:
+              - {trigger_id: slow_p95, metric: p95_latency_ms, window_seconds: 60, gt: 1000, min_events: 5, severity: high}
+            """
+        #expect(try await push(admin, pack).status == 201)
+        #expect(try await admin.post("/v1/policy-packs/sla/activate", json: ["version": "1.0.0"]).status == 200)
+
+        // A slow minute (it breaches once, however many slow events follow), a quick minute
+        // (the breach ends), and a slow minute again (a second breach).
+        var events: [[String: Any]] = []
+        for (minute, count, latency) in [(0, 9, 2500), (1, 6, 120), (2, 6, 2500)] {
+            for index in 0..<count {
+                events.append([
+                    "event_id": "sla-\(minute)-\(index)", "route_id": "prod-chat", "type": "runtime.request.completed",
+                    "timestamp": "2026-11-30T10:0\(minute):\(String(format: "%02d", index))Z",
+                    "payload": ["latency_ms": latency, "tokens": ["input": 10, "output": 5], "cost": 0.01, "model": "gpt-4o", "provider": "openai"] as [String: Any],
+                ])
+            }
+        }
+        let posted = try await EventsEndToEndTests.post(events, token: admin.credential, to: stack.gatewayURL)
+        #expect(posted.status == 202, "\(posted.text)")
+        var incident: [String: Any] = [:]
+        try await poll(timeout: .seconds(60), what: "the incident with both breaches") {
+            let incidents = try await admin.get("/v1/incidents").json["incidents"] as? [[String: Any]] ?? []
+            incident = incidents.first { $0["rule_id"] as? String == "sla/slow_p95" } ?? [:]
+            return incident["evidence_count"] as? Int ?? 0 >= 2
+        }
+        #expect(incident["evidence_count"] as? Int == 2)
+        #expect(incident["route_id"] as? String == "prod-chat")
+        #expect((incident["title"] as? String)?.contains("p95_latency_ms over 60 s gt 1000") == true, "\(incident)")
         try await stack.stop()
     }
 

@@ -17,6 +17,9 @@ struct CallRecord: Sendable {
     var bypassed = false
     var upstreamStatus = 0
     var findings: [(stage: String, finding: Finding)] = []
+    /// What the enforced policy pack that decided said, and what shadow packs would have said.
+    var enforced: Palisade_V1_PackOutcome?
+    var shadow: [Palisade_V1_PackOutcome] = []
     let started = ContinuousClock.now
     /// Time spent waiting for the provider, subtracted to get Palisade's own overhead.
     var upstreamTime = Duration.zero
@@ -45,6 +48,9 @@ struct CallRecord: Sendable {
         message.streamed = streamed
         message.bypassed = bypassed
         message.upstreamStatus = Int32(upstreamStatus)
+        message.kind = "llm_call"
+        if let enforced { message.enforced = enforced }
+        message.shadow = shadow
         let overhead = ContinuousClock.now - started - upstreamTime
         message.overheadMicros = Int64(overhead / .microseconds(1))
         // One entry per (stage, detector), with the count and the highest confidence: the

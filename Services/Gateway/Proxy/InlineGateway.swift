@@ -6,7 +6,9 @@ import Logging
 import Metrics
 import NIOCore
 import PalisadeAuth
+import PalisadeEvents
 import PalisadeGuard
+import PalisadePolicy
 import PalisadeService
 import PalisadeStore
 
@@ -23,6 +25,7 @@ struct InlineGateway: Sendable {
     let vault: RedactionVaultStore
     let client: HTTPClient
     let publisher: DecisionPublisher
+    let packs: GatewayPacks
     let upstreamTimeout: TimeAmount
     let routeCache: ExpiringCache<RouteKey, ProxyRoute?>
     let keyCache: ExpiringCache<KeyKey, SealedProviderKey?>
@@ -105,6 +108,11 @@ struct InlineGateway: Sendable {
             }
         }
 
+        if let refused = try applyPacks(claims: claims, route: route, model: call.model, streaming: streaming, injections: injections,
+                                        call: &call, context) {
+            return refused
+        }
+
         guard let sealed = try await providerKey(route, scope: scope, context) else {
             call.decide("block", reason: "no provider key")
             record(call, context)
@@ -158,6 +166,42 @@ struct InlineGateway: Sendable {
         }
         return try await guardCompletion(payload, contentType: contentType, status: answer.status.code, route: route, scope: scope,
                                          call: &call, context)
+    }
+
+    /// The route policy step: the tenant's packs that apply to the route decide about the call
+    /// (`action` `llm.request` on `route:<id>`, with the model, provider and the prompt's
+    /// findings); deny blocks it, require_approval marks it for review. Shadow packs are only
+    /// recorded. With no enforced pack for the route, the route's own settings decide.
+    private func applyPacks(claims: PlatformClaims, route: ProxyRoute, model: String, streaming: Bool, injections: [Finding],
+                            call: inout CallRecord, _ context: PalisadeRequestContext) throws -> Response? {
+        guard let set = packs.packs(for: claims.scope.tenantID) else {
+            try bypassOrRefuse(route, stage: "policy pack step", call: &call, context)
+            return nil
+        }
+        guard !set.packs.isEmpty else { return nil }
+        let input = DecisionInput(
+            user: claims.sub.value, roles: claims.roles, action: "llm.request", resource: "route:\(route.routeID)",
+            route: route.routeID, model: model, provider: route.provider,
+            findings: injections.map(\.detector), findingCategories: injections.map(\.category.rawValue),
+            context: ["stream": .bool(streaming)]
+        )
+        let result = set.decide(input)
+        call.shadow = result.shadow.map { Palisade_V1_PackOutcome(set.describe($0)) }
+        guard let enforced = result.enforced else { return nil }
+        let outcome = Palisade_V1_PackOutcome(set.describe(enforced))
+        call.enforced = outcome
+        switch enforced.decision.effect {
+        case .deny:
+            call.decide("block", reason: "policy pack \(outcome.packID) \(outcome.packVersion): \(outcome.rulePath)")
+            return refusal(call.provider, status: .forbidden,
+                           "the request was blocked by policy pack \(outcome.packID) (\(outcome.rulePath))",
+                           code: "policy_denied", call: &call, context)
+        case .requireApproval:
+            call.decide("review", reason: "policy pack \(outcome.packID) \(outcome.packVersion): \(outcome.rulePath)")
+        case .allow:
+            break
+        }
+        return nil
     }
 
     /// `fail_open` lets the call through and records the bypass; `fail_closed` refuses it.

@@ -1,0 +1,167 @@
+import Foundation
+import Logging
+import PalisadeAuth
+import PalisadeEvents
+import PalisadeKafka
+import PalisadePolicy
+import Testing
+
+/// The gateway's route policy step with packs from the packs topic: it enforces what the
+/// policy service activates, refuses a pack edited after signing, signed by an unknown key or
+/// unsigned (published straight onto the topic, as a compromised publisher would) while it
+/// keeps serving the version it had, and records shadow packs without obeying them.
+@Suite(.serialized) final class GatewayPackTests {
+    let environment: TestEnvironment
+    let stack: ServiceStack
+    let provider: StandInServer
+    let signingKey = PackSigningKey(keyID: "ci-gateway")
+
+    init() async throws {
+        environment = try TestEnvironment.load()
+        let keysFile = "\(environment["PALISADE_TEST_STATE"])/trusted-pack-keys-\(UUID().uuidString.prefix(8)).json"
+        try Data(CanonicalJSON.object(["keys": .array([signingKey.verifyingKey.jsonObject])]).bytes)
+            .write(to: URL(fileURLWithPath: keysFile))
+        provider = try await StandInServer(script: "fake_llm.py", arguments: [], environment: environment)
+        stack = try await ServiceStack(["policy", "incidents"], environment: environment, extra: [
+            "PALISADE_POLICY_TRUSTED_KEYS_FILE": keysFile, "PALISADE_PROXY_UPSTREAM_HOSTS": "127.0.0.1",
+        ])
+    }
+
+    deinit { provider.stop() }
+
+    static func guardPack(version: String, rules: String) -> String {
+        """
+        id: llm-guard
+        version: \(version)
+        default_action: allow
+        rules:
+        \(rules)
+        """
+    }
+
+    static let forbidsModel = "  - {rule_id: no_forbidden_model, when: 'model eq \"forbidden\"', action: deny}"
+
+    func chat(_ proxy: APIClient, model: String) async throws -> HTTP.Answer {
+        try await proxy.post("/v1/proxy/openai/v1/chat/completions", json: [
+            "model": model, "messages": [["role": "user", "content": "Say hello."]],
+        ])
+    }
+
+    func activate(_ admin: APIClient, _ yaml: String, mode: String = "enforce") async throws -> Int64 {
+        let pack = try PackReader.read(yaml)
+        let body = SignedPack(pack: pack, signature: try signingKey.sign(pack)).canonicalJSON.bytes
+        let stored = try await HTTP.send(.POST, admin.base + "/v1/policy-packs", token: admin.credential, contentType: "application/json",
+                                         body: Data(body))
+        #expect(stored.status == 201, "\(stored.text)")
+        let activated = try await admin.post("/v1/policy-packs/\(pack.id)/activate", json: ["version": pack.version.description, "mode": mode])
+        #expect(activated.status == 200, "\(activated.text)")
+        return activated.json["revision"] as? Int64 ?? Int64(activated.json["revision"] as? Int ?? 0)
+    }
+
+    /// Publishes a set straight onto the packs topic, past the policy service.
+    func publish(tenant: UUID, revision: Int64, pack: PolicyPack, signature: PackSignature?) async throws {
+        var active = Palisade_V1_ActivePack()
+        active.packID = pack.id
+        active.version = pack.version.description
+        active.mode = "enforce"
+        active.document = Data(pack.canonicalJSON.bytes)
+        if let signature {
+            active.keyID = signature.keyID
+            active.signature = signature.value
+        }
+        var set = Palisade_V1_PolicyPackSet()
+        set.tenantID = tenant.uuidString.lowercased()
+        set.revision = revision
+        set.packs = [active]
+        let brokers = try String(contentsOfFile: environment["PALISADE_KAFKA_BROKERS_FILE"], encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: brokers, clientID: "test-forger"),
+                                         logger: Logger(label: "test"))
+        _ = try await producer.send(KafkaRecord(topic: .policyPacks, tenantID: set.tenantID, protobuf: try set.serializedBytes(),
+                                                trace: RecordTrace(requestID: "forged")))
+        await producer.shutdown()
+    }
+
+    /// The tenant's whole ledger (every page) filtered to `kind`.
+    func ledger(_ admin: APIClient, kind: String) async throws -> [[String: Any]] {
+        var records: [[String: Any]] = []
+        var after = 0
+        while true {
+            let page = try await admin.get("/v1/audit?limit=1000&after=\(after)").json
+            records += page["records"] as? [[String: Any]] ?? []
+            guard let next = page["next_after"] as? Int else { break }
+            after = next
+        }
+        return records.filter { $0["kind"] as? String == kind }
+    }
+
+    @Test func onlyTrustedPacksAreEnforcedAndABadOneLeavesTheLastGoodInForce() async throws {
+        let tenant = UUID()
+        let admin = APIClient(base: stack.gatewayURL, credential: try await environment.token(tenant: tenant))
+        #expect(try await admin.post("/v1/provider-keys", json: ["provider": "openai", "name": "prod", "key": "sk-tenant-" + String(repeating: "9", count: 32)]).status == 201)
+        #expect(try await admin.post("/v1/routes", json: [
+            "route_id": "openai", "provider": "openai", "upstream_base_url": "http://127.0.0.1:\(provider.port)",
+        ]).status == 201)
+        let proxy = APIClient(base: stack.gatewayURL, credential: try await admin.createKey(name: "agent", capabilities: [Capability.proxyUse]).key)
+
+        let revision = try await activate(admin, Self.guardPack(version: "1.0.0", rules: Self.forbidsModel))
+        try await poll(timeout: .seconds(30), what: "the gateway to enforce 1.0.0") {
+            try await chat(proxy, model: "forbidden").status == 403
+        }
+        let blocked = try await chat(proxy, model: "forbidden")
+        #expect(blocked.headers["x-palisade-decision"] == "block")
+        #expect(blocked.text.contains("policy_denied"), "\(blocked.text)")
+        #expect(try await chat(proxy, model: "plain").status == 200)
+
+        // Three bad publications of a 2.0.0 that would allow the forbidden model.
+        let loose = try PackReader.read(Self.guardPack(version: "2.0.0", rules: "  - {rule_id: nothing, when: 'model eq \"none\"', action: deny}"))
+        var edited = loose
+        edited.rules[0].when = "model eq \"nothing-at-all\""
+        let forgeries: [(PolicyPack, PackSignature?)] = [
+            (edited, try signingKey.sign(loose)),                          // edited after signing
+            (loose, try PackSigningKey(keyID: "ci-gateway").sign(loose)),  // another key under the trusted id
+            (loose, try PackSigningKey(keyID: "stranger").sign(loose)),    // a key nobody trusts
+            (loose, nil),                                                  // unsigned
+        ]
+        for (index, (pack, signature)) in forgeries.enumerated() {
+            try await publish(tenant: tenant, revision: revision + 1 + Int64(index), pack: pack, signature: signature)
+            try await poll(timeout: .seconds(30), what: "refusal \(index + 1) in the ledger") {
+                try await ledger(admin, kind: "gateway.pack_refused").count == index + 1
+            }
+            #expect(try await chat(proxy, model: "forbidden").status == 403, "forgery \(index + 1) must leave 1.0.0 in force")
+        }
+        let reasons = try await ledger(admin, kind: "gateway.pack_refused").compactMap { ($0["subject"] as? [String: Any])?["reason"] as? String }
+        #expect(reasons.filter { $0.contains("does not match") }.count == 2, "\(reasons)")
+        #expect(reasons.contains { $0.contains("stranger") && $0.contains("does not trust") }, "\(reasons)")
+        #expect(reasons.contains { $0.contains("unsigned") }, "\(reasons)")
+
+        // A good 2.0.0 through the policy service is taken.
+        _ = try await activate(admin, Self.guardPack(version: "2.0.0", rules: "  - {rule_id: nothing, when: 'model eq \"none\"', action: deny}"))
+        try await poll(timeout: .seconds(30), what: "the gateway to enforce 2.0.0") {
+            try await chat(proxy, model: "forbidden").status == 200
+        }
+
+        // A shadow pack that would block everything changes no answer and is recorded.
+        let lockdown = """
+            id: lockdown
+            version: 1.0.0
+            default_action: deny
+            rules:
+              - {rule_id: everything, when: 'model exists', action: deny}
+            """
+        _ = try await activate(admin, lockdown, mode: "shadow")
+        var requestIDs: Set<String> = []
+        try await poll(timeout: .seconds(30), what: "a call recorded with the shadow pack") {
+            let answer = try await chat(proxy, model: "plain")
+            #expect(answer.status == 200)
+            #expect(answer.headers["x-palisade-decision"] == "allow")
+            requestIDs.insert(answer.headers["x-request-id"] ?? "")
+            return try await ledger(admin, kind: "gateway.decision").contains { record in
+                guard requestIDs.contains(record["request_id"] as? String ?? ""), let subject = record["subject"] as? [String: Any] else { return false }
+                let shadow = subject["shadow"] as? [[String: Any]] ?? []
+                return shadow.contains { $0["pack_id"] as? String == "lockdown" && $0["decision"] as? String == "deny" }
+            }
+        }
+        try await stack.stop()
+    }
+}

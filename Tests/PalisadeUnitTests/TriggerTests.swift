@@ -1,0 +1,117 @@
+import Foundation
+@testable import PalisadePolicy
+import Testing
+
+/// SLA and risk triggers: how packs spell them, what the windows measure, and when they fire.
+@Suite struct TriggerTests {
+    static let start = Date(timeIntervalSince1970: 1_796_000_000 - 1_796_000_000.truncatingRemainder(dividingBy: 3600))
+
+    static func pack(_ triggers: String, scope: String = "tenant") throws -> CompiledPack {
+        try CompiledPack(try PackReader.read("""
+            id: sla
+            version: 1.0.0
+            default_action: allow
+            scope: \(scope)
+            triggers:
+            \(triggers)
+            """))
+    }
+
+    @Test func triggersAreReadAndSignedWithThePack() throws {
+        let compiled = try Self.pack("""
+              - {trigger_id: slow, metric: p95_latency_ms, window_seconds: 300, gt: 2000, min_events: 20, severity: high, action: alert}
+              - {trigger_id: spend, metric: cost_per_hour, window_seconds: 3600, drift: 1.5}
+            """)
+        let triggers = compiled.pack.triggers
+        #expect(triggers.map(\.triggerID) == ["slow", "spend"])
+        #expect(triggers[0].condition == .threshold(.gt, 2000))
+        #expect(triggers[0].conditionText == "p95_latency_ms over 300 s gt 2000")
+        #expect(triggers[1].condition == .drift(ratio: 1.5))
+        #expect(triggers[1].minimumEvents == 10)
+        // The canonical JSON carries them, so a signature covers them and JSON reads back alike.
+        let again = try PackReader.read(compiled.pack.canonicalJSON.text)
+        #expect(again == compiled.pack)
+        #expect(compiled.pack.canonicalJSON.text.contains("\"triggers\""))
+        // A pack without triggers keeps the bytes it had before triggers existed.
+        #expect(!(try PackReader.read("id: p\nversion: 1.0.0\n").canonicalJSON.text.contains("triggers")))
+    }
+
+    @Test(arguments: [
+        ("- {trigger_id: t, metric: p99, window_seconds: 60, gt: 1}", "triggers[0].metric"),
+        ("- {trigger_id: t, metric: error_rate, window_seconds: 90, gt: 0.1}", "triggers[0].window_seconds"),
+        ("- {trigger_id: t, metric: error_rate, window_seconds: 60}", "triggers[0]"),
+        ("- {trigger_id: t, metric: error_rate, window_seconds: 60, gt: 0.1, lt: 0.5}", "triggers[0]"),
+        ("- {trigger_id: t, metric: error_rate, window_seconds: 60, drift: -1}", "triggers[0].drift"),
+        ("- {trigger_id: t, metric: error_rate, window_seconds: 60, gt: x}", "triggers[0].gt"),
+        ("- {trigger_id: t, metric: error_rate, window_seconds: 60, gt: 1, action: page}", "triggers[0].action"),
+    ])
+    func badTriggersNameTheirField(_ trigger: String, _ path: String) throws {
+        do {
+            _ = try Self.pack("  " + trigger)
+            Issue.record("accepted \(trigger)")
+        } catch let error as PackProblems {
+            #expect(error.problems.contains { $0.path == path && $0.line == 6 }, "\(error.problems)")
+        }
+    }
+
+    @Test func windowsMeasureP95ErrorRateAndCostPerHour() {
+        var activity = RouteActivity()
+        for index in 0..<100 {
+            activity.record(at: Self.start.addingTimeInterval(Double(index % 60)), latencyMs: index < 94 ? 100 : 5000,
+                            isError: index % 4 == 0, cost: 0.5)
+        }
+        let p95 = activity.value(.p95LatencyMs, minutes: 1)
+        #expect(p95.events == 100)
+        #expect(abs(p95.value - 5000) / 5000 < 0.04, "\(p95.value)")
+        #expect(activity.value(.errorRate, minutes: 1).value == 0.25)
+        // 50 spent in one minute is 3000 an hour.
+        #expect(abs(activity.value(.costPerHour, minutes: 1).value - 3000) < 0.001)
+        // Below the 95th rank, p95 is the common latency.
+        var quick = RouteActivity()
+        for index in 0..<100 { quick.record(at: Self.start, latencyMs: index < 96 ? 100 : 5000, isError: false, cost: 0) }
+        #expect(abs(quick.value(.p95LatencyMs, minutes: 1).value - 100) / 100 < 0.04)
+    }
+
+    @Test func aTriggerFiresWhenItStartsToHoldAndAgainOnlyAfterItStopped() throws {
+        let compiled = try Self.pack("  - {trigger_id: slow, metric: p95_latency_ms, window_seconds: 60, gt: 1000, min_events: 5}")
+        let set = ActivePackSet(revision: 1, packs: [LoadedPack(compiled, mode: .enforce)])
+        let monitor = TriggerMonitor()
+        func feed(minute: Int, count: Int, latency: Int64) -> Int {
+            (0..<count).reduce(0) { fired, index in
+                fired + monitor.observe(tenant: "t", route: "chat", at: Self.start.addingTimeInterval(Double(minute * 60 + index)),
+                                        latencyMs: latency, isError: false, cost: 0, packs: set).count
+            }
+        }
+        #expect(feed(minute: 0, count: 4, latency: 3000) == 0, "fewer than min_events decide nothing")
+        #expect(feed(minute: 0, count: 5, latency: 3000) == 1)
+        #expect(feed(minute: 1, count: 6, latency: 100) == 0)
+        #expect(feed(minute: 2, count: 6, latency: 3000) == 1)
+        // Another route has windows of its own.
+        #expect(monitor.observe(tenant: "t", route: "batch", at: Self.start, latencyMs: 3000, isError: false, cost: 0, packs: set).isEmpty)
+        // Shadow packs and packs scoped elsewhere fire nothing.
+        let shadow = ActivePackSet(revision: 2, packs: [LoadedPack(compiled, mode: .shadow)])
+        #expect((0..<10).allSatisfy { _ in monitor.observe(tenant: "u", route: "chat", at: Self.start, latencyMs: 9000, isError: false, cost: 0, packs: shadow).isEmpty })
+    }
+
+    @Test func driftComparesTheWindowWithTheTrailingDay() throws {
+        let compiled = try Self.pack("  - {trigger_id: spend, metric: cost_per_hour, window_seconds: 60, drift: 2, min_events: 1}")
+        let set = ActivePackSet(revision: 1, packs: [LoadedPack(compiled, mode: .enforce)])
+        let monitor = TriggerMonitor()
+        // Two hours spending 1.0 an hour, evenly: the first has no day to drift from, the second
+        // spends as that day did.
+        var fired = 0
+        for hour in 0..<2 {
+            for minute in 0..<60 {
+                fired += monitor.observe(tenant: "t", route: "chat", at: Self.start.addingTimeInterval(Double(hour * 3600 + minute * 60)),
+                                         latencyMs: 10, isError: false, cost: 1.0 / 60, packs: set).count
+            }
+        }
+        #expect(fired == 0)
+        // 0.1 in one minute is 6 an hour: six times the trailing day.
+        let spike = monitor.observe(tenant: "t", route: "chat", at: Self.start.addingTimeInterval(3 * 3600), latencyMs: 10, isError: false,
+                                    cost: 0.1, packs: set)
+        #expect(spike.count == 1)
+        #expect(abs((spike.first?.baseline ?? 0) - 1.0) < 0.001)
+        #expect(abs((spike.first?.value ?? 0) - 6.0) < 0.001)
+    }
+}
