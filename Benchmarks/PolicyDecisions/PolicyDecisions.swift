@@ -58,30 +58,33 @@ struct PolicyDecisions: AsyncParsableCommand {
     /// Throughput over `seconds` of back-to-back decisions, then one timed pass over the requests.
     func measureInProcess(_ compiled: CompiledPack, _ workload: RBACWorkload) -> (Double, Latency) {
         let inputs = workload.requests.map(\.input)
-        var checksum = 0
-        for input in inputs { checksum &+= compiled.decide(input).effect == .allow ? 1 : 0 }  // warm-up
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(seconds)
-        var count = 0
-        let started = clock.now
-        while clock.now < deadline {
-            for input in inputs { checksum &+= compiled.decide(input).effect == .allow ? 1 : 0 }
-            count += inputs.count
-        }
-        let elapsed = (clock.now - started) / .seconds(1)
-        var nanoseconds: [Double] = []
-        nanoseconds.reserveCapacity(inputs.count * 10)
-        for _ in 0..<10 {
-            for input in inputs {
-                let before = DispatchTime.now().uptimeNanoseconds
-                checksum &+= compiled.decide(input).effect == .allow ? 1 : 0
-                nanoseconds.append(Double(DispatchTime.now().uptimeNanoseconds - before))
+        // Read through a buffer pointer: an array subscript would copy (and retain) each input.
+        return inputs.withUnsafeBufferPointer { inputs in
+            var checksum = 0
+            for index in inputs.indices { checksum &+= compiled.decide(inputs[index]).effect == .allow ? 1 : 0 }  // warm-up
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(seconds)
+            var count = 0
+            let started = clock.now
+            while clock.now < deadline {
+                for index in inputs.indices { checksum &+= compiled.decide(inputs[index]).effect == .allow ? 1 : 0 }
+                count += inputs.count
             }
+            let elapsed = (clock.now - started) / .seconds(1)
+            var nanoseconds: [Double] = []
+            nanoseconds.reserveCapacity(inputs.count * 10)
+            for _ in 0..<10 {
+                for index in inputs.indices {
+                    let before = DispatchTime.now().uptimeNanoseconds
+                    checksum &+= compiled.decide(inputs[index]).effect == .allow ? 1 : 0
+                    nanoseconds.append(Double(DispatchTime.now().uptimeNanoseconds - before))
+                }
+            }
+            nanoseconds.sort()
+            func at(_ p: Double) -> Double { nanoseconds[min(nanoseconds.count - 1, Int(Double(nanoseconds.count) * p))] / 1000 }
+            if checksum == -1 { print("") }  // keeps the decisions from being optimised away
+            return (Double(count) / elapsed, Latency(p50: at(0.5), p99: at(0.99), p999: at(0.999)))
         }
-        nanoseconds.sort()
-        func at(_ p: Double) -> Double { nanoseconds[min(nanoseconds.count - 1, Int(Double(nanoseconds.count) * p))] / 1000 }
-        if checksum == -1 { print("") }  // keeps the decisions from being optimised away
-        return (Double(count) / elapsed, Latency(p50: at(0.5), p99: at(0.99), p999: at(0.999)))
     }
 
     func runCedar(python: String, workload: RBACWorkload, decisions: [PolicyEffect], ours: Double) throws {

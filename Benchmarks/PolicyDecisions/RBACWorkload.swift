@@ -78,10 +78,17 @@ struct RBACWorkload {
         var requests: [Request] = []
         requests.reserveCapacity(requestCount)
         for index in 0..<requestCount {
-            let roleCount = Int(random.next() % 3)
+            let roleCount = 1 + Int(random.next() % 2)
             let userRoles = (0..<roleCount).map { _ in "r\(random.next() % 10)" }
-            let action = Self.actions[Int(random.next() % UInt64(Self.actions.count))]
-            let resource = "tool:\(Self.tools[Int(random.next() % UInt64(Self.tools.count))]).item\(random.next() % 50)"
+            // Most requests ask for something one of the user's roles grants (so rules, not the
+            // missing grant, decide); the rest ask for anything.
+            var action = Self.actions[Int(random.next() % UInt64(Self.actions.count))]
+            var tool = Self.tools[Int(random.next() % UInt64(Self.tools.count))]
+            if let role = userRoles.first.flatMap({ Int($0.dropFirst()) }), random.next() % 10 < 7 {
+                action = Self.actions[(role + Int(random.next() % 3) * 3) % Self.actions.count]
+                tool = Self.tools[(role + Int(random.next() % 2) * 5) % Self.tools.count]
+            }
+            let resource = "tool:\(tool).item\(random.next() % 50)"
             let amount = Int(random.next() % 15_000)
             let hour = Int(random.next() % 24)
             let region = Self.regions[Int(random.next() % UInt64(Self.regions.count))]

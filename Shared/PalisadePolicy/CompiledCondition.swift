@@ -8,7 +8,12 @@ enum ScalarLiteral: Sendable {
 
 /// A `when` condition compiled once into flat arrays: evaluating it walks indices, compares
 /// strings and numbers in place and allocates nothing.
-struct CompiledCondition: Sendable {
+///
+/// A class, so a pack's rules share it by reference: a value copy would retain each of its
+/// arrays on every rule of every decision (measured: half the decision time).
+// @unchecked Sendable: every property is written only while the condition is being built
+// (`init` and then `bind`, both before it is shared) and only read afterwards.
+final class CompiledCondition: @unchecked Sendable {
     private enum NodeKind: UInt8, Sendable { case all, any, not, test }
 
     /// `all`/`any`: `children[first..<first + count]`; `not`: node `first`; `test`: `tests[first]`.
@@ -38,6 +43,8 @@ struct CompiledCondition: Sendable {
         var bool = false
         /// Resource-class bits for `resource.classes` tests.
         var classes: UInt64 = 0
+        /// A context path of more than one key.
+        var nested = false
     }
 
     private var nodes: [Node] = []
@@ -48,6 +55,11 @@ struct CompiledCondition: Sendable {
     private var listItems: [ScalarLiteral] = []
     private var patterns: [LinearPattern] = []
     private var contextPaths: [[String]] = []
+    /// For each of `contextPaths`, the index of its first key in `rootKeys`.
+    private var contextRoots: [Int32] = []
+    /// The top-level context keys the condition reads, by index: a decision looks each up once
+    /// (see `ResolvedContext`) instead of once per test. After `bind`, the pack's whole table.
+    private(set) var rootKeys: [String] = []
     private var root: Int32 = 0
     /// When every way to satisfy the condition needs `action` to be one of these.
     private(set) var requiredActions: [String]?
@@ -66,26 +78,46 @@ struct CompiledCondition: Sendable {
 
     /// Whether the condition holds for `input`, whose resource is in the classes `classes`.
     func holds(_ input: DecisionInput, classes: UInt64) -> Bool {
-        evaluate(root, input, classes)
+        holds(input, classes: classes, context: ResolvedContext(rootKeys, of: input))
     }
 
-    private func evaluate(_ index: Int32, _ input: DecisionInput, _ classes: UInt64) -> Bool {
+    /// The same with the context's top-level values already looked up in `rootKeys` order.
+    @inline(__always)
+    func holds(_ input: DecisionInput, classes: UInt64, context: ResolvedContext) -> Bool {
+        evaluate(root, input, classes, context)
+    }
+
+    /// Makes the condition read its context keys from a table shared by a pack's conditions,
+    /// adding the keys the table lacks.
+    func bind(to table: inout [String]) {
+        var slots: [Int32] = []
+        for key in rootKeys {
+            if let index = table.firstIndex(of: key) { slots.append(Int32(index)) } else {
+                table.append(key)
+                slots.append(Int32(table.count - 1))
+            }
+        }
+        contextRoots = contextRoots.map { slots[Int($0)] }
+        rootKeys = table
+    }
+
+    private func evaluate(_ index: Int32, _ input: DecisionInput, _ classes: UInt64, _ context: ResolvedContext) -> Bool {
         let node = nodes[Int(index)]
         switch node.kind {
         case .all:
-            for slot in Int(node.first)..<Int(node.first + node.count) where !evaluate(children[slot], input, classes) { return false }
+            for slot in Int(node.first)..<Int(node.first + node.count) where !evaluate(children[slot], input, classes, context) { return false }
             return true
         case .any:
-            for slot in Int(node.first)..<Int(node.first + node.count) where evaluate(children[slot], input, classes) { return true }
+            for slot in Int(node.first)..<Int(node.first + node.count) where evaluate(children[slot], input, classes, context) { return true }
             return false
         case .not:
-            return !evaluate(node.first, input, classes)
+            return !evaluate(node.first, input, classes, context)
         case .test:
-            return test(tests[Int(node.first)], input, classes)
+            return test(tests[Int(node.first)], input, classes, context)
         }
     }
 
-    private func test(_ test: Test, _ input: DecisionInput, _ classes: UInt64) -> Bool {
+    private func test(_ test: Test, _ input: DecisionInput, _ classes: UInt64, _ context: ResolvedContext) -> Bool {
         switch test.slot {
         case .user: return string(test, input.user)
         case .agent: return string(test, input.agent)
@@ -105,13 +137,13 @@ struct CompiledCondition: Sendable {
             default: return classes != 0 // exists
             }
         case .context:
-            let path = contextPaths[Int(test.path)]
-            var value = input.context[path[0]]
-            for key in path.dropFirst() {
-                guard let current = value else { return false }
-                value = current[key]
+            guard var value = context.value(Int(contextRoots[Int(test.path)]), keys: rootKeys, input: input) else { return false }
+            if test.nested {
+                for key in contextPaths[Int(test.path)].dropFirst() {
+                    guard let inner = value[key] else { return false }
+                    value = inner
+                }
             }
-            guard let value else { return false }
             return dynamic(test, value)
         }
     }
@@ -227,7 +259,7 @@ struct CompiledCondition: Sendable {
 
     // MARK: Compilation
 
-    private mutating func compile(_ node: ConditionNode, resourceClasses: [String]) throws(ConditionError) -> Int32 {
+    private func compile(_ node: ConditionNode, resourceClasses: [String]) throws(ConditionError) -> Int32 {
         switch node {
         case .all(let parts), .any(let parts):
             var compiled: [Int32] = []
@@ -249,7 +281,7 @@ struct CompiledCondition: Sendable {
         return Int32(nodes.count - 1)
     }
 
-    private mutating func compileTest(_ field: PolicyField, fieldOffset: Int, op: ConditionOperator, literal: PolicyLiteral?, literalOffset: Int,
+    private func compileTest(_ field: PolicyField, fieldOffset: Int, op: ConditionOperator, literal: PolicyLiteral?, literalOffset: Int,
                                       resourceClasses: [String]) throws(ConditionError) -> Test {
         func fail(_ message: String, at offset: Int? = nil) -> ConditionError {
             ConditionError(message: message, offset: offset ?? literalOffset)
@@ -258,6 +290,11 @@ struct CompiledCondition: Sendable {
         if case .context(let path) = field {
             contextPaths.append(path)
             test.path = Int32(contextPaths.count - 1)
+            test.nested = path.count > 1
+            if let index = rootKeys.firstIndex(of: path[0]) { contextRoots.append(Int32(index)) } else {
+                rootKeys.append(path[0])
+                contextRoots.append(Int32(rootKeys.count - 1))
+            }
         }
         let name = Self.name(field)
 
@@ -335,7 +372,7 @@ struct CompiledCondition: Sendable {
         return test
     }
 
-    private mutating func setScalar(_ literal: PolicyLiteral, into test: inout Test) {
+    private func setScalar(_ literal: PolicyLiteral, into test: inout Test) {
         switch literal {
         case .string(let text):
             test.literalKind = .string
@@ -360,7 +397,7 @@ struct CompiledCondition: Sendable {
         }
     }
 
-    private mutating func appendString(_ text: String) -> Int32 {
+    private func appendString(_ text: String) -> Int32 {
         strings.append(text)
         return Int32(strings.count - 1)
     }
@@ -429,11 +466,16 @@ struct CompiledCondition: Sendable {
 /// Byte-wise substring and prefix tests over UTF-8 (what `contains` and `starts_with` mean).
 enum TextSearch {
     static func hasPrefix(_ text: String, _ prefix: String) -> Bool {
-        var text = text.utf8.makeIterator()
-        for byte in prefix.utf8 {
-            guard text.next() == byte else { return false }
+        // Native strings are contiguous UTF-8: compare the bytes in place.
+        let compared = text.utf8.withContiguousStorageIfAvailable { text in
+            prefix.utf8.withContiguousStorageIfAvailable { prefix -> Bool in
+                guard prefix.count <= text.count else { return false }
+                for index in 0..<prefix.count where text[index] != prefix[index] { return false }
+                return true
+            }
         }
-        return true
+        if let compared, let compared { return compared }
+        return text.utf8.starts(with: prefix.utf8)
     }
 
     static func contains(_ text: String, _ needle: String) -> Bool {

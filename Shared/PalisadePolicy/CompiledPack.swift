@@ -13,7 +13,8 @@
 ///    first in the pack among equals) decides when it is more restrictive than the roles'
 ///    answer. A matching `allow` rule never lifts a role's deny; in a pack without roles
 ///    it allows what the default would not.
-public struct CompiledPack: Sendable {
+// A class: deciding reads it in place instead of copying (and retaining) all its arrays.
+public final class CompiledPack: Sendable {
     public let pack: PolicyPack
     /// Sensitive classes, sorted; bit `i` of a class mask is `classNames[i]`.
     public let classNames: [String]
@@ -40,6 +41,8 @@ public struct CompiledPack: Sendable {
     /// Rules that need one of a few actions, by action; the others are always looked at.
     private let rulesByAction: [String: [Int]]
     private let rulesForEveryAction: [Int]
+    /// The context keys any rule reads; each decision looks them up once.
+    private let contextKeys: [String]
 
     public init(_ pack: PolicyPack) throws(PackProblems) {
         self.pack = pack
@@ -68,9 +71,11 @@ public struct CompiledPack: Sendable {
         var rules: [Rule] = []
         var byAction: [String: [Int]] = [:]
         var everyAction: [Int] = []
+        var contextKeys: [String] = []
         for (index, rule) in pack.rules.enumerated() {
             do {
                 let condition = try CompiledCondition.compile(rule.when, resourceClasses: classNames)
+                condition.bind(to: &contextKeys)
                 rules.append(Rule(condition: condition, effect: rule.action))
                 if let actions = condition.requiredActions {
                     for action in Set(actions) { byAction[action, default: []].append(index) }
@@ -86,6 +91,7 @@ public struct CompiledPack: Sendable {
         self.rules = rules
         rulesByAction = byAction
         rulesForEveryAction = everyAction
+        self.contextKeys = contextKeys
     }
 
     // MARK: Deciding
@@ -152,15 +158,16 @@ public struct CompiledPack: Sendable {
 
     /// What role `index` says, or nil when none of its permissions covers the request.
     private func role(_ index: Int, _ input: DecisionInput, _ classes: UInt64) -> PackDecision? {
-        let role = roles[index]
-        for (permissionIndex, permission) in role.permissions.enumerated()
-        where permission.actions.contains(where: { $0.matches(input.action) }) && permission.resources.contains(where: { $0.matches(input.resource) }) {
+        // Indexed in place throughout: copying a permission or a pattern would retain its arrays.
+        for permissionIndex in roles[index].permissions.indices
+        where Self.anyMatches(roles[index].permissions[permissionIndex].actions, input.action)
+            && Self.anyMatches(roles[index].permissions[permissionIndex].resources, input.resource) {
             var decision = PackDecision(effect: .allow, reason: .roleGrant, role: index, permission: permissionIndex)
             var remaining = classes
             while remaining != 0 {
                 let classIndex = remaining.trailingZeroBitCount
                 remaining &= remaining &- 1
-                let effect = role.sensitive[classIndex] ?? .deny
+                let effect = roles[index].sensitive[classIndex] ?? .deny
                 if effect < decision.effect {
                     decision = PackDecision(effect: effect, reason: .sensitiveClass, role: index, permission: permissionIndex, resourceClass: classIndex)
                 }
@@ -170,21 +177,30 @@ public struct CompiledPack: Sendable {
         return nil
     }
 
+    @inline(__always)
+    private static func anyMatches(_ patterns: [NamePattern], _ text: String) -> Bool {
+        for index in patterns.indices where patterns[index].matches(text) { return true }
+        return false
+    }
+
     /// The most restrictive rule that matches (the first among equals), if any does.
     private func strictestRule(_ input: DecisionInput, _ classes: UInt64) -> (PolicyEffect, Int)? {
+        guard !rules.isEmpty else { return nil }
+        let context = ResolvedContext(contextKeys, of: input)
         var best: (PolicyEffect, Int)?
-        if let indices = rulesByAction[input.action] { consider(indices, input, classes, &best) }
-        consider(rulesForEveryAction, input, classes, &best)
+        if let indices = rulesByAction[input.action] { consider(indices, input, classes, context, &best) }
+        consider(rulesForEveryAction, input, classes, context, &best)
         return best
     }
 
-    private func consider(_ indices: [Int], _ input: DecisionInput, _ classes: UInt64, _ best: inout (PolicyEffect, Int)?) {
+    private func consider(_ indices: [Int], _ input: DecisionInput, _ classes: UInt64, _ context: ResolvedContext,
+                          _ best: inout (PolicyEffect, Int)?) {
         for index in indices {
             // Indices ascend: once a deny is found, nothing later in this list can win.
             if let current = best, current.0 == .deny, index > current.1 { return }
-            let rule = rules[index]
-            if let current = best, rule.effect > current.0 || (rule.effect == current.0 && index > current.1) { continue }
-            if rule.condition.holds(input, classes: classes) { best = (rule.effect, index) }
+            let effect = rules[index].effect
+            if let current = best, effect > current.0 || (effect == current.0 && index > current.1) { continue }
+            if rules[index].condition.holds(input, classes: classes, context: context) { best = (effect, index) }
         }
     }
 

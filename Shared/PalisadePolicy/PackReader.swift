@@ -260,14 +260,7 @@ public struct PackReader {
         let fields = members(mapping, path: path, allowed: Self.ruleKeys)
         let ruleID = name(fields["rule_id"], path: path + ".rule_id", required: true, node: node)
         let description = string(fields["description"], path: path + ".description") ?? ""
-        var severity = RuleSeverity.medium
-        if let severityNode = fields["severity"], let text = string(severityNode, path: path + ".severity") {
-            if let parsed = RuleSeverity(rawValue: text) {
-                severity = parsed
-            } else {
-                problem(severityNode, path + ".severity", "severity is one of \(RuleSeverity.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-        }
+        let severity: RuleSeverity = fields["severity"].flatMap { self.severity($0, path: path + ".severity") } ?? .medium
         let when = string(fields["when"], path: path + ".when", required: true, node: node)
         let action = fields["action"].flatMap { effect($0, path: path + ".action") }
         if fields["action"] == nil { problem(node, path + ".action", "a rule needs an action (allow, deny or require_approval)") }
@@ -288,12 +281,7 @@ public struct PackReader {
         let fields = members(mapping, path: path, allowed: Self.triggerKeys)
         let triggerID = name(fields["trigger_id"], path: path + ".trigger_id", required: true, node: node)
         let description = string(fields["description"], path: path + ".description") ?? ""
-        var severity = RuleSeverity.medium
-        if let severityNode = fields["severity"], let text = string(severityNode, path: path + ".severity") {
-            if let parsed = RuleSeverity(rawValue: text) { severity = parsed } else {
-                problem(severityNode, path + ".severity", "severity is one of \(RuleSeverity.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-        }
+        let severity: RuleSeverity = fields["severity"].flatMap { self.severity($0, path: path + ".severity") } ?? .medium
         var metric: PackTrigger.Metric?
         if let text = string(fields["metric"], path: path + ".metric", required: true, node: node) {
             metric = PackTrigger.Metric(rawValue: text)
@@ -534,6 +522,15 @@ public struct PackReader {
             if let node { problem(node, path, "'\(pattern)': a pattern is exact, ends with '*', or is '*'") }
         }
         return list
+    }
+
+    private mutating func severity(_ node: Node, path: String) -> RuleSeverity? {
+        guard let text = string(node, path: path) else { return nil }
+        guard let severity = RuleSeverity(rawValue: text) else {
+            problem(node, path, "severity is one of \(RuleSeverity.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        return severity
     }
 
     private mutating func effect(_ node: Node, path: String) -> PolicyEffect? {

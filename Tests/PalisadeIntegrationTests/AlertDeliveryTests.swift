@@ -98,31 +98,8 @@ import Testing
 
     /// Reads the incidents dead-letter topic from the start until the record of `deliveryID`.
     func deadLetterHeaders(deliveryID: String) async throws -> [KafkaHeader]? {
-        let brokers = try String(contentsOfFile: environment["PALISADE_KAFKA_BROKERS_FILE"], encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let consumer = try KafkaConsumer(
-            configuration: KafkaConfiguration(bootstrapServers: brokers, clientID: "test-dlq"),
-            groupID: "test-dlq-\(UUID().uuidString)", topics: [Topic.incidents.deadLetterName], logger: Logger(label: "test")
-        )
-        let found = try await withThrowingTaskGroup(of: [KafkaHeader]?.self) { group in
-            group.addTask {
-                for try await message in consumer.messages where message.headers.text("delivery-id") == deliveryID {
-                    return message.headers
-                }
-                return nil
-            }
-            group.addTask {
-                // The deadline: stopping the consumer ends the other task's loop.
-                try? await Task.sleep(for: .seconds(60))
-                consumer.stop()
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            consumer.stop()
-            group.cancelAll()
-            return first
+        try await environment.firstRecord(on: Topic.incidents.deadLetterName) { message in
+            message.headers.text("delivery-id") == deliveryID ? message.headers : nil
         }
-        await consumer.close()
-        return found
     }
 }

@@ -353,34 +353,13 @@ import Testing
         try await stack.stop()
     }
 
-    /// The newest set of `tenant` on the packs topic, read from the start until `revision` appears.
+    /// The set of `tenant` at `revision` on the packs topic, read from its start.
     func latestPackSet(tenant: UUID, revision: Int64) async throws -> Palisade_V1_PolicyPackSet? {
-        let brokers = try String(contentsOfFile: environment["PALISADE_KAFKA_BROKERS_FILE"], encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let consumer = try KafkaConsumer(
-            configuration: KafkaConfiguration(bootstrapServers: brokers, clientID: "test-packs"),
-            groupID: "test-packs-\(UUID().uuidString)", topics: [Topic.policyPacks.name], logger: Logger(label: "test")
-        )
         let key = tenant.uuidString.lowercased()
-        let found = try await withThrowingTaskGroup(of: Palisade_V1_PolicyPackSet?.self) { group in
-            group.addTask {
-                for try await message in consumer.messages where message.keyText == key {
-                    if let set = try? Palisade_V1_PolicyPackSet(serializedBytes: message.value), set.revision == revision { return set }
-                }
-                return nil
-            }
-            group.addTask {
-                // The deadline: stopping the consumer ends the other task's loop.
-                try? await Task.sleep(for: .seconds(60))
-                consumer.stop()
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            consumer.stop()
-            group.cancelAll()
-            return first
+        return try await environment.firstRecord(on: Topic.policyPacks.name) { message in
+            guard message.keyText == key, let set = try? Palisade_V1_PolicyPackSet(serializedBytes: message.value),
+                  set.revision == revision else { return nil }
+            return set
         }
-        await consumer.close()
-        return found
     }
 }

@@ -18,6 +18,26 @@ struct PackCommand: ParsableCommand {
         return text
     }
 
+    /// The signing key in `path`, or exit 1 naming what is wrong with it.
+    static func signingKey(_ path: String) throws -> PackSigningKey {
+        do {
+            return try PackSigningKey(json: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch let error as PackKeyError {
+            throw fail("\(path): \(error.message)")
+        }
+    }
+
+    /// The pack (signed or not) in `file`, compiled once to check it, or exit 1 with every problem.
+    static func readChecked(_ file: String) throws -> SignedPack {
+        do {
+            let signed = try PackReader.readSigned(source(file))
+            _ = try CompiledPack(signed.pack)
+            return signed
+        } catch let problems as PackProblems {
+            throw fail(problems.problems.map { "\(file):\($0)" }.joined(separator: "\n"))
+        }
+    }
+
     static func fail(_ message: String) -> ExitCode {
         FileHandle.standardError.write(Data(message.utf8 + [0x0A]))
         return ExitCode(1)
@@ -78,19 +98,9 @@ struct PackCommand: ParsableCommand {
         var key: String
 
         func run() throws {
-            let signingKey: PackSigningKey
-            do {
-                signingKey = try PackSigningKey(json: Data(contentsOf: URL(fileURLWithPath: key)))
-            } catch let error as PackKeyError {
-                throw PackCommand.fail("\(key): \(error.message)")
-            }
-            do {
-                let pack = try PackReader.read(PackCommand.source(file))
-                _ = try CompiledPack(pack)
-                print(SignedPack(pack: pack, signature: try signingKey.sign(pack)).canonicalJSON.text)
-            } catch let problems as PackProblems {
-                throw PackCommand.fail(problems.problems.map { "\(file):\($0)" }.joined(separator: "\n"))
-            }
+            let signingKey = try PackCommand.signingKey(key)
+            let pack = try PackCommand.readChecked(file).pack
+            print(SignedPack(pack: pack, signature: try signingKey.sign(pack)).canonicalJSON.text)
         }
     }
 
@@ -154,22 +164,8 @@ struct PackCommand: ParsableCommand {
         func run() async throws {
             guard PackMode(rawValue: mode) != nil else { throw ValidationError("--mode is enforce or shadow") }
             let apiKey = try Self.apiKey(file: apiKeyFile)
-            var signed: SignedPack
-            do {
-                signed = try PackReader.readSigned(PackCommand.source(file))
-                _ = try CompiledPack(signed.pack)
-            } catch let problems as PackProblems {
-                throw PackCommand.fail(problems.problems.map { "\(file):\($0)" }.joined(separator: "\n"))
-            }
-            if let key {
-                let signingKey: PackSigningKey
-                do {
-                    signingKey = try PackSigningKey(json: Data(contentsOf: URL(fileURLWithPath: key)))
-                } catch let error as PackKeyError {
-                    throw PackCommand.fail("\(key): \(error.message)")
-                }
-                signed.signature = try signingKey.sign(signed.pack)
-            }
+            var signed = try PackCommand.readChecked(file)
+            if let key { signed.signature = try PackCommand.signingKey(key).sign(signed.pack) }
             let client = GatewayClient(base: options.gateway, token: apiKey)
             let stored = try await client.call(.POST, "/v1/policy-packs", json: Data(signed.canonicalJSON.bytes), expected: [200, 201])
             let version = signed.pack.version.description
