@@ -62,8 +62,7 @@ struct ApprovalRoutes: Sendable {
             router.route(.post, "/v1/approvals/{id}/\(verb)", registry: registry) { request, context in
                 let claims = try context.requireClaims(Capability.approvalsDecide)
                 let approvalID = try context.pathUUID("id")
-                let hasBody = request.headers[.contentLength].map { $0 != "0" } ?? (request.headers[.contentType] != nil)
-                let body = hasBody ? try await MessageBody.decodeJSON(request, as: ResolveBody.self) : ResolveBody(comment: nil)
+                let body = try await MessageBody.decodeOptionalJSON(request, as: ResolveBody.self, absent: ResolveBody(comment: nil))
                 if let comment = body.comment, comment.utf8.count > 2000 {
                     throw Problem.invalid("the body is not valid", errors: [ProblemField(index: nil, field: "comment", reason: "at most 2000 bytes")])
                 }
@@ -80,8 +79,9 @@ struct ApprovalRoutes: Sendable {
             guard let approval, approval.status == .pending else { return approval }
             let remaining = deadline - ContinuousClock.now
             if remaining <= .zero || Task.isCancelled { return approval }
-            await signals.wait(for: approvalID, timeout: min(remaining, Self.recheck, approval.expiresAt.timeIntervalSinceNow > 0
-                ? .milliseconds(Int64(approval.expiresAt.timeIntervalSinceNow * 1000) + 1) : .zero))
+            // Wake by the expiry too: the next read then shows the approval expired.
+            let untilExpiry = Duration.milliseconds(max(0, Int64(approval.expiresAt.timeIntervalSinceNow * 1000) + 1))
+            await signals.wait(for: approvalID, timeout: min(remaining, Self.recheck, untilExpiry))
         }
     }
 

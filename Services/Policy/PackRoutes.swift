@@ -71,8 +71,7 @@ struct PackRoutes: Sendable {
         router.route(.post, "/v1/policy-packs/{pack}/rollback", registry: registry) { request, context in
             let claims = try context.requireClaims(Capability.policyAdmin)
             let packID = try Self.packID(context)
-            let hasBody = request.headers[.contentLength].map { $0 != "0" } ?? (request.headers[.contentType] != nil)
-            let body = hasBody ? try await MessageBody.decodeJSON(request, as: RollbackBody.self) : RollbackBody(version: nil)
+            let body = try await MessageBody.decodeOptionalJSON(request, as: RollbackBody.self, absent: RollbackBody(version: nil))
             if let version = body.version, SemanticVersion(version) == nil {
                 throw Problem.invalid("the rollback is not valid", errors: [ProblemField(index: nil, field: "version", reason: "must be a semantic version")])
             }

@@ -41,6 +41,14 @@ public enum MessageBody {
         return value
     }
 
+    /// Like `decodeJSON`, for a body that may be left out: without one (no length, or length 0,
+    /// and no content type) the answer is `absent`.
+    public static func decodeOptionalJSON<Value: Decodable>(_ request: Request, as type: Value.Type, absent: Value,
+                                                            limit: Int = 64 * 1024) async throws -> Value {
+        let hasBody = request.headers[.contentLength].map { $0 != "0" } ?? (request.headers[.contentType] != nil)
+        return hasBody ? try await decodeJSON(request, as: type, limit: limit) : absent
+    }
+
     static func containsNUL(_ value: Any) -> Bool {
         switch value {
         case let text as String: text.unicodeScalars.contains("\u{0}")

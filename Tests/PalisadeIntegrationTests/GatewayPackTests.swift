@@ -82,19 +82,6 @@ import Testing
         await producer.shutdown()
     }
 
-    /// The tenant's whole ledger (every page) filtered to `kind`.
-    func ledger(_ admin: APIClient, kind: String) async throws -> [[String: Any]] {
-        var records: [[String: Any]] = []
-        var after = 0
-        while true {
-            let page = try await admin.get("/v1/audit?limit=1000&after=\(after)").json
-            records += page["records"] as? [[String: Any]] ?? []
-            guard let next = page["next_after"] as? Int else { break }
-            after = next
-        }
-        return records.filter { $0["kind"] as? String == kind }
-    }
-
     @Test func onlyTrustedPacksAreEnforcedAndABadOneLeavesTheLastGoodInForce() async throws {
         let tenant = UUID()
         let admin = APIClient(base: stack.gatewayURL, credential: try await environment.token(tenant: tenant))
@@ -126,11 +113,11 @@ import Testing
         for (index, (pack, signature)) in forgeries.enumerated() {
             try await publish(tenant: tenant, revision: revision + 1 + Int64(index), pack: pack, signature: signature)
             try await poll(timeout: .seconds(30), what: "refusal \(index + 1) in the ledger") {
-                try await ledger(admin, kind: "gateway.pack_refused").count == index + 1
+                try await admin.ledger(kind: "gateway.pack_refused").count == index + 1
             }
             #expect(try await chat(proxy, model: "forbidden").status == 403, "forgery \(index + 1) must leave 1.0.0 in force")
         }
-        let reasons = try await ledger(admin, kind: "gateway.pack_refused").compactMap { ($0["subject"] as? [String: Any])?["reason"] as? String }
+        let reasons = try await admin.ledger(kind: "gateway.pack_refused").compactMap { ($0["subject"] as? [String: Any])?["reason"] as? String }
         #expect(reasons.filter { $0.contains("does not match") }.count == 2, "\(reasons)")
         #expect(reasons.contains { $0.contains("stranger") && $0.contains("does not trust") }, "\(reasons)")
         #expect(reasons.contains { $0.contains("unsigned") }, "\(reasons)")
@@ -156,7 +143,7 @@ import Testing
             #expect(answer.status == 200)
             #expect(answer.headers["x-palisade-decision"] == "allow")
             requestIDs.insert(answer.headers["x-request-id"] ?? "")
-            return try await ledger(admin, kind: "gateway.decision").contains { record in
+            return try await admin.ledger(kind: "gateway.decision").contains { record in
                 guard requestIDs.contains(record["request_id"] as? String ?? ""), let subject = record["subject"] as? [String: Any] else { return false }
                 let shadow = subject["shadow"] as? [[String: Any]] ?? []
                 return shadow.contains { $0["pack_id"] as? String == "lockdown" && $0["decision"] as? String == "deny" }

@@ -85,8 +85,7 @@ import Testing
     func ledger(_ client: APIClient, kind: String, until: @escaping ([[String: Any]]) -> Bool) async throws -> [[String: Any]] {
         var found: [[String: Any]] = []
         try await poll(timeout: .seconds(30), what: "\(kind) entries in the ledger") {
-            let records = try await client.get("/v1/audit?limit=1000").json["records"] as? [[String: Any]] ?? []
-            found = records.filter { $0["kind"] as? String == kind }
+            found = try await client.ledger(kind: kind)
             return until(found)
         }
         return found

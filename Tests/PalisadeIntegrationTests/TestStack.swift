@@ -91,6 +91,19 @@ struct APIClient: Sendable {
         }
     }
 
+    /// The tenant's whole audit ledger (every page), oldest first, optionally only `kind`.
+    func ledger(kind: String? = nil) async throws -> [[String: Any]] {
+        var records: [[String: Any]] = []
+        var after = 0
+        while true {
+            let page = try await get("/v1/audit?limit=1000&after=\(after)").json
+            records += page["records"] as? [[String: Any]] ?? []
+            guard let next = page["next_after"] as? Int else { break }
+            after = next
+        }
+        return kind.map { kind in records.filter { $0["kind"] as? String == kind } } ?? records
+    }
+
     /// A new API key of this credential's tenant; its text (`pal_…`).
     func createKey(name: String = "test key", capabilities: [String]? = nil, expiresAt: Date? = nil) async throws -> (id: String, key: String) {
         var body: [String: Any] = ["name": name]

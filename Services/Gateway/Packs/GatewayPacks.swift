@@ -58,6 +58,7 @@ final class GatewayPacks: Sendable {
             switch load(active) {
             case .success(let pack):
                 packs.append(pack)
+                loaded.increment()
             case .failure(let reason):
                 refusals.append(Refusal(tenantID: set.tenantID, revision: set.revision, packID: active.packID, version: active.version,
                                         reason: reason.message))
@@ -71,7 +72,6 @@ final class GatewayPacks: Sendable {
         sets.withLock { sets in
             if (sets[tenant]?.revision ?? 0) <= next.revision { sets[tenant] = next }
         }
-        loaded.increment(by: packs.count)
         for refusal in refusals {
             refused.increment()
             logger.warning("policy pack refused; the previous version stays in force", metadata: [
