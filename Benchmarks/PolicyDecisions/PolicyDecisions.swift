@@ -58,8 +58,7 @@ struct PolicyDecisions: AsyncParsableCommand {
     /// Throughput over `seconds` of back-to-back decisions, then one timed pass over the requests.
     func measureInProcess(_ compiled: CompiledPack, _ workload: RBACWorkload) -> (Double, Latency) {
         let inputs = workload.requests.map(\.input)
-        // Read through a buffer pointer: an array subscript would copy (and retain) each input.
-        return inputs.withUnsafeBufferPointer { inputs in
+        do {
             var checksum = 0
             for index in inputs.indices { checksum &+= compiled.decide(inputs[index]).effect == .allow ? 1 : 0 }  // warm-up
             let clock = ContinuousClock()

@@ -6,14 +6,39 @@ enum ScalarLiteral: Sendable {
     case null
 }
 
-/// A `when` condition compiled once into flat arrays: evaluating it walks indices, compares
-/// strings and numbers in place and allocates nothing.
+/// A single `when` condition, compiled: a program holding just it (for checking a condition
+/// on its own; a pack compiles all its rules into one `ConditionProgram`).
+struct CompiledCondition {
+    let program: ConditionProgram
+    let root: Int32
+    /// When every way to satisfy the condition needs `action` to be one of these.
+    let requiredActions: [String]?
+
+    static func compile(_ text: String, resourceClasses: [String] = []) throws(ConditionError) -> CompiledCondition {
+        let program = ConditionProgram(resourceClasses: resourceClasses)
+        let node = try ConditionParser.parse(text)
+        let root = try program.add(node)
+        return CompiledCondition(program: program, root: root, requiredActions: ConditionProgram.requiredActions(node))
+    }
+
+    /// Whether the condition holds for `input`, whose resource is in the classes `classes`.
+    func holds(_ input: DecisionInput, classes: UInt64) -> Bool {
+        ResolvedContext.resolving(program.rootKeys, table: program.rootKeyTable, of: input) {
+            program.holds(root, input, classes: classes, context: $0)
+        }
+    }
+}
+
+/// Conditions compiled once into flat arrays shared by all of them (one program per pack):
+/// evaluating one walks indices from its root, compares strings and numbers in place and
+/// allocates nothing.
 ///
-/// A class, so a pack's rules share it by reference: a value copy would retain each of its
-/// arrays on every rule of every decision (measured: half the decision time).
-// @unchecked Sendable: every property is written only while the condition is being built
-// (`init` and then `bind`, both before it is shared) and only read afterwards.
-final class CompiledCondition: @unchecked Sendable {
+/// A class holding every rule's condition: deciding reads one reference for the whole pack;
+/// a class per rule cost a retain and a release per rule per decision, and a value copy would
+/// retain each of its arrays (measured: half the decision time).
+// @unchecked Sendable: every property is written only while conditions are being added
+// (before the program is shared) and only read afterwards.
+final class ConditionProgram: @unchecked Sendable {
     private enum NodeKind: UInt8, Sendable { case all, any, not, test }
 
     /// `all`/`any`: `children[first..<first + count]`; `not`: node `first`; `test`: `tests[first]`.
@@ -47,6 +72,7 @@ final class CompiledCondition: @unchecked Sendable {
         var nested = false
     }
 
+    private let resourceClasses: [String]
     private var nodes: [Node] = []
     private var children: [Int32] = []
     private var tests: [Test] = []
@@ -57,48 +83,29 @@ final class CompiledCondition: @unchecked Sendable {
     private var contextPaths: [[String]] = []
     /// For each of `contextPaths`, the index of its first key in `rootKeys`.
     private var contextRoots: [Int32] = []
-    /// The top-level context keys the condition reads, by index: a decision looks each up once
-    /// (see `ResolvedContext`) instead of once per test. After `bind`, the pack's whole table.
+    /// The top-level context keys the conditions read, by index: a decision looks each up once
+    /// (see `ResolvedContext`) instead of once per test.
     private(set) var rootKeys: [String] = []
-    private var root: Int32 = 0
-    /// When every way to satisfy the condition needs `action` to be one of these.
-    private(set) var requiredActions: [String]?
+    /// `rootKeys` by name.
+    private(set) var rootKeyTable = NameTable([])
 
     /// `resourceClasses` names the pack's resource classes, bit `i` for class `i`.
-    init(_ condition: ConditionNode, resourceClasses: [String]) throws(ConditionError) {
-        root = try compile(condition, resourceClasses: resourceClasses)
-        requiredActions = Self.requiredActions(condition)
+    init(resourceClasses: [String]) {
+        self.resourceClasses = resourceClasses
     }
 
-    static func compile(_ text: String, resourceClasses: [String] = []) throws(ConditionError) -> CompiledCondition {
-        try CompiledCondition(ConditionParser.parse(text), resourceClasses: resourceClasses)
+    /// Compiles `condition` into the program; the result is its root, for `holds`.
+    func add(_ condition: ConditionNode) throws(ConditionError) -> Int32 {
+        try compile(condition)
     }
 
     // MARK: Evaluation
 
-    /// Whether the condition holds for `input`, whose resource is in the classes `classes`.
-    func holds(_ input: DecisionInput, classes: UInt64) -> Bool {
-        holds(input, classes: classes, context: ResolvedContext(rootKeys, of: input))
-    }
-
-    /// The same with the context's top-level values already looked up in `rootKeys` order.
+    /// Whether the condition at `root` holds for `input`, whose resource is in the classes
+    /// `classes`, with the context's top-level values already looked up in `rootKeys` order.
     @inline(__always)
-    func holds(_ input: DecisionInput, classes: UInt64, context: ResolvedContext) -> Bool {
+    func holds(_ root: Int32, _ input: DecisionInput, classes: UInt64, context: ResolvedContext) -> Bool {
         evaluate(root, input, classes, context)
-    }
-
-    /// Makes the condition read its context keys from a table shared by a pack's conditions,
-    /// adding the keys the table lacks.
-    func bind(to table: inout [String]) {
-        var slots: [Int32] = []
-        for key in rootKeys {
-            if let index = table.firstIndex(of: key) { slots.append(Int32(index)) } else {
-                table.append(key)
-                slots.append(Int32(table.count - 1))
-            }
-        }
-        contextRoots = contextRoots.map { slots[Int($0)] }
-        rootKeys = table
     }
 
     private func evaluate(_ index: Int32, _ input: DecisionInput, _ classes: UInt64, _ context: ResolvedContext) -> Bool {
@@ -113,11 +120,13 @@ final class CompiledCondition: @unchecked Sendable {
         case .not:
             return !evaluate(node.first, input, classes, context)
         case .test:
-            return test(tests[Int(node.first)], input, classes, context)
+            return test(Int(node.first), input, classes, context)
         }
     }
 
-    private func test(_ test: Test, _ input: DecisionInput, _ classes: UInt64, _ context: ResolvedContext) -> Bool {
+    // By index: the tests are read in place.
+    private func test(_ index: Int, _ input: DecisionInput, _ classes: UInt64, _ context: ResolvedContext) -> Bool {
+        let test = tests[index]
         switch test.slot {
         case .user: return string(test, input.user)
         case .agent: return string(test, input.agent)
@@ -137,12 +146,13 @@ final class CompiledCondition: @unchecked Sendable {
             default: return classes != 0 // exists
             }
         case .context:
-            guard var value = context.value(Int(contextRoots[Int(test.path)]), keys: rootKeys, input: input) else { return false }
-            if test.nested {
-                for key in contextPaths[Int(test.path)].dropFirst() {
-                    guard let inner = value[key] else { return false }
-                    value = inner
-                }
+            let slot = Int(contextRoots[Int(test.path)])
+            // Tested where it lies: binding a copy would retain a long string or a list.
+            guard test.nested else { return dynamic(test, context[slot]) }
+            guard var value = context[slot] else { return false }
+            for key in contextPaths[Int(test.path)].dropFirst() {
+                guard let inner = value[key] else { return false }
+                value = inner
             }
             return dynamic(test, value)
         }
@@ -193,43 +203,39 @@ final class CompiledCondition: @unchecked Sendable {
         return false
     }
 
-    /// A context value: a test of the wrong type is false, never an error.
-    private func dynamic(_ test: Test, _ value: PolicyValue) -> Bool {
-        switch test.op {
-        case .exists:
+    /// A context value (nil when absent): a test of the wrong type is false, never an error.
+    private func dynamic(_ test: Test, _ value: PolicyValue?) -> Bool {
+        switch (test.op, value) {
+        case (_, nil):
+            return false
+        case (.exists, .some(let value)):
             return value != .null
-        case .eq:
+        case (.eq, .some(let value)):
             return scalarEquals(value, test)
-        case .ne:
+        case (.ne, .some(let value)):
             return value != .null && !scalarEquals(value, test)
-        case .in, .notIn:
-            let found: Bool
-            if case .list(let items) = value {
-                found = items.contains { inList($0, test) }
-            } else {
-                found = inList(value, test)
-            }
-            return test.op == .in ? found : value != .null && !found
-        case .contains:
-            switch value {
-            case .string(let text): return test.literalKind == .string && TextSearch.contains(text, strings[Int(test.index)])
-            case .list(let items): return items.contains { scalarEquals($0, test) }
-            default: return false
-            }
-        case .startsWith:
-            guard case .string(let text) = value else { return false }
+        case (.in, .some(.list(let items))):
+            return items.contains { inList($0, test) }
+        case (.notIn, .some(.list(let items))):
+            return !items.contains { inList($0, test) }
+        case (.in, .some(let value)):
+            return inList(value, test)
+        case (.notIn, .some(let value)):
+            return value != .null && !inList(value, test)
+        case (.contains, .some(.string(let text))):
+            return test.literalKind == .string && TextSearch.contains(text, strings[Int(test.index)])
+        case (.contains, .some(.list(let items))):
+            return items.contains { scalarEquals($0, test) }
+        case (.startsWith, .some(.string(let text))):
             return TextSearch.hasPrefix(text, strings[Int(test.index)])
-        case .matches:
-            guard case .string(let text) = value else { return false }
+        case (.matches, .some(.string(let text))):
             return patterns[Int(test.index)].matches(text)
-        case .gt, .gte, .lt, .lte:
-            guard case .number(let number) = value else { return false }
-            switch test.op {
-            case .gt: return number > test.number
-            case .gte: return number >= test.number
-            case .lt: return number < test.number
-            default: return number <= test.number
-            }
+        case (.gt, .some(.number(let number))): return number > test.number
+        case (.gte, .some(.number(let number))): return number >= test.number
+        case (.lt, .some(.number(let number))): return number < test.number
+        case (.lte, .some(.number(let number))): return number <= test.number
+        default:
+            return false
         }
     }
 
@@ -259,30 +265,29 @@ final class CompiledCondition: @unchecked Sendable {
 
     // MARK: Compilation
 
-    private func compile(_ node: ConditionNode, resourceClasses: [String]) throws(ConditionError) -> Int32 {
+    private func compile(_ node: ConditionNode) throws(ConditionError) -> Int32 {
         switch node {
         case .all(let parts), .any(let parts):
             var compiled: [Int32] = []
-            for part in parts { compiled.append(try compile(part, resourceClasses: resourceClasses)) }
+            for part in parts { compiled.append(try compile(part)) }
             let first = Int32(children.count)
             children += compiled
             let kind: NodeKind
             if case .all = node { kind = .all } else { kind = .any }
             nodes.append(Node(kind: kind, first: first, count: Int32(compiled.count)))
         case .not(let inner):
-            let child = try compile(inner, resourceClasses: resourceClasses)
+            let child = try compile(inner)
             nodes.append(Node(kind: .not, first: child, count: 1))
         case .comparison(let field, let fieldOffset, let op, let literal, let literalOffset):
-            let test = try compileTest(field, fieldOffset: fieldOffset, op: op, literal: literal, literalOffset: literalOffset,
-                                       resourceClasses: resourceClasses)
+            let test = try compileTest(field, fieldOffset: fieldOffset, op: op, literal: literal, literalOffset: literalOffset)
             tests.append(test)
             nodes.append(Node(kind: .test, first: Int32(tests.count - 1), count: 1))
         }
         return Int32(nodes.count - 1)
     }
 
-    private func compileTest(_ field: PolicyField, fieldOffset: Int, op: ConditionOperator, literal: PolicyLiteral?, literalOffset: Int,
-                                      resourceClasses: [String]) throws(ConditionError) -> Test {
+    private func compileTest(_ field: PolicyField, fieldOffset: Int, op: ConditionOperator, literal: PolicyLiteral?,
+                             literalOffset: Int) throws(ConditionError) -> Test {
         func fail(_ message: String, at offset: Int? = nil) -> ConditionError {
             ConditionError(message: message, offset: offset ?? literalOffset)
         }
@@ -293,6 +298,7 @@ final class CompiledCondition: @unchecked Sendable {
             test.nested = path.count > 1
             if let index = rootKeys.firstIndex(of: path[0]) { contextRoots.append(Int32(index)) } else {
                 rootKeys.append(path[0])
+                rootKeyTable = NameTable(rootKeys.enumerated().map { ($1, $0) })
                 contextRoots.append(Int32(rootKeys.count - 1))
             }
         }
@@ -441,7 +447,7 @@ final class CompiledCondition: @unchecked Sendable {
     }
 
     /// The actions a condition needs, when it needs one of a known few (used to skip rules).
-    private static func requiredActions(_ node: ConditionNode) -> [String]? {
+    static func requiredActions(_ node: ConditionNode) -> [String]? {
         switch node {
         case .comparison(.action, _, .eq, .string(let action)?, _):
             return [action]

@@ -28,21 +28,26 @@ public final class CompiledPack: Sendable {
     }
 
     private struct Rule: Sendable {
-        var condition: CompiledCondition
+        /// The rule's condition, a root in `conditions`.
+        var root: Int32
         var effect: PolicyEffect
     }
 
     private let roles: [Role]
-    private let roleIndex: [String: Int]
-    /// Agents' roles, as role indices.
-    private let agentRoles: [String: [Int]]
+    /// Role names to indices in `roles`.
+    private let roleIndex: NameTable
+    /// Agents' names to indices in `agentRoleLists`: each agent's roles, as role indices.
+    private let agentIndex: NameTable
+    private let agentRoleLists: [[Int]]
     private let classPatterns: [(pattern: NamePattern, bit: UInt64)]
     private let rules: [Rule]
-    /// Rules that need one of a few actions, by action; the others are always looked at.
-    private let rulesByAction: [String: [Int]]
+    /// Every rule's condition.
+    private let conditions: ConditionProgram
+    /// Rules that need one of a few actions: actions to indices in `ruleLists`, each the
+    /// rules needing that action. The others are always looked at.
+    private let actionIndex: NameTable
+    private let ruleLists: [[Int]]
     private let rulesForEveryAction: [Int]
-    /// The context keys any rule reads; each decision looks them up once.
-    private let contextKeys: [String]
 
     public init(_ pack: PolicyPack) throws(PackProblems) {
         self.pack = pack
@@ -64,20 +69,21 @@ public final class CompiledPack: Sendable {
             ))
         }
         self.roles = roles
-        self.roleIndex = roleIndex
-        agentRoles = pack.agents.mapValues { $0.compactMap { roleIndex[$0] } }
+        self.roleIndex = NameTable(roleIndex.map { ($0.key, $0.value) })
+        let agents = pack.agents.keys.sorted()
+        agentIndex = NameTable(agents.enumerated().map { ($1, $0) })
+        agentRoleLists = agents.map { (pack.agents[$0] ?? []).compactMap { roleIndex[$0] } }
 
         var problems: [PackProblem] = []
         var rules: [Rule] = []
         var byAction: [String: [Int]] = [:]
         var everyAction: [Int] = []
-        var contextKeys: [String] = []
+        let conditions = ConditionProgram(resourceClasses: classNames)
         for (index, rule) in pack.rules.enumerated() {
             do {
-                let condition = try CompiledCondition.compile(rule.when, resourceClasses: classNames)
-                condition.bind(to: &contextKeys)
-                rules.append(Rule(condition: condition, effect: rule.action))
-                if let actions = condition.requiredActions {
+                let node = try ConditionParser.parse(rule.when)
+                rules.append(Rule(root: try conditions.add(node), effect: rule.action))
+                if let actions = ConditionProgram.requiredActions(node) {
                     for action in Set(actions) { byAction[action, default: []].append(index) }
                 } else {
                     everyAction.append(index)
@@ -89,9 +95,11 @@ public final class CompiledPack: Sendable {
         }
         guard problems.isEmpty else { throw PackProblems(problems: problems) }
         self.rules = rules
-        rulesByAction = byAction
+        self.conditions = conditions
+        let actions = byAction.keys.sorted()
+        actionIndex = NameTable(actions.enumerated().map { ($1, $0) })
+        ruleLists = actions.map { byAction[$0] ?? [] }
         rulesForEveryAction = everyAction
-        self.contextKeys = contextKeys
     }
 
     // MARK: Deciding
@@ -100,13 +108,20 @@ public final class CompiledPack: Sendable {
         let classes = classMask(input.resource)
         var decision = principal(userRoles: input.roles, input, classes)
         if let agent = input.agent {
-            let agentDecision = agentRoles[agent].map { principal(roleIndices: $0, input, classes) }
-                ?? principal(userRoles: input.agentRoles, input, classes)
+            let agentDecision: PackDecision
+            if let agentIndex = agentIndex.value(of: agent) {
+                agentDecision = principal(roleIndices: agentRoleLists[agentIndex], input, classes)
+            } else {
+                agentDecision = principal(userRoles: input.agentRoles, input, classes)
+            }
             if agentDecision.effect < decision.effect {
                 decision = agentDecision
                 if decision.reason == .roleRestriction || decision.reason == .defaultAction { decision.reason = .agentRestriction }
             }
         }
+        // Rules only tighten: none is stricter than a deny the roles gave (without roles, the
+        // default's deny is not theirs, and a rule that matches is named instead).
+        if decision.effect == .deny && !(roles.isEmpty && decision.reason == .defaultAction) { return decision }
         guard let (ruleEffect, rule) = strictestRule(input, classes) else { return decision }
         if roles.isEmpty && decision.reason == .defaultAction {
             // Without roles, rules decide and the default covers only what no rule matched.
@@ -129,7 +144,7 @@ public final class CompiledPack: Sendable {
     private func principal(userRoles names: [String], _ input: DecisionInput, _ classes: UInt64) -> PackDecision {
         var best: PackDecision?
         for name in names {
-            guard let index = roleIndex[name] else { continue }
+            guard let index = roleIndex.value(of: name) else { continue }
             best = better(best, role(index, input, classes))
         }
         return best ?? ungranted(classes)
@@ -186,11 +201,12 @@ public final class CompiledPack: Sendable {
     /// The most restrictive rule that matches (the first among equals), if any does.
     private func strictestRule(_ input: DecisionInput, _ classes: UInt64) -> (PolicyEffect, Int)? {
         guard !rules.isEmpty else { return nil }
-        let context = ResolvedContext(contextKeys, of: input)
-        var best: (PolicyEffect, Int)?
-        if let indices = rulesByAction[input.action] { consider(indices, input, classes, context, &best) }
-        consider(rulesForEveryAction, input, classes, context, &best)
-        return best
+        return ResolvedContext.resolving(conditions.rootKeys, table: conditions.rootKeyTable, of: input) { context in
+            var best: (PolicyEffect, Int)?
+            if let list = actionIndex.value(of: input.action) { consider(ruleLists[list], input, classes, context, &best) }
+            consider(rulesForEveryAction, input, classes, context, &best)
+            return best
+        }
     }
 
     private func consider(_ indices: [Int], _ input: DecisionInput, _ classes: UInt64, _ context: ResolvedContext,
@@ -200,7 +216,7 @@ public final class CompiledPack: Sendable {
             if let current = best, current.0 == .deny, index > current.1 { return }
             let effect = rules[index].effect
             if let current = best, effect > current.0 || (effect == current.0 && index > current.1) { continue }
-            if rules[index].condition.holds(input, classes: classes, context: context) { best = (effect, index) }
+            if conditions.holds(rules[index].root, input, classes: classes, context: context) { best = (effect, index) }
         }
     }
 

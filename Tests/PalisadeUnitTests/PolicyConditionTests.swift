@@ -44,9 +44,8 @@ import Testing
     }
 
     @Test func absentOptionalFieldsFailEveryTestButNegation() throws {
-        var input = Self.input
-        input.agent = nil
-        input.model = nil
+        let input = DecisionInput(user: "ana", roles: ["analyst"], action: "export", resource: "tool:crm.export", route: "prod-chat",
+                                  provider: "anthropic")
         for text in [#"subject.agent eq "x""#, #"subject.agent ne "x""#, "subject.agent exists", #"model starts_with "claude""#] {
             #expect(try CompiledCondition.compile(text).holds(input, classes: 0) == false, "\(text)")
         }
