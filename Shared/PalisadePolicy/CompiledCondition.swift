@@ -23,7 +23,7 @@ struct CompiledCondition {
 
     /// Whether the condition holds for `input`, whose resource is in the classes `classes`.
     func holds(_ input: DecisionInput, classes: UInt64) -> Bool {
-        ResolvedContext.resolving(program.rootKeys, table: program.rootKeyTable, of: input) {
+        ResolvedContext.resolving(program.rootKeys, table: program.rootKeyTable, tests: program.testCount, of: input) {
             program.holds(root, input, classes: classes, context: $0)
         }
     }
@@ -76,6 +76,9 @@ final class ConditionProgram: @unchecked Sendable {
     private var nodes: [Node] = []
     private var children: [Int32] = []
     private var tests: [Test] = []
+    /// Tests by what they compare, so a test written in several rules is compiled (and run
+    /// per decision) once.
+    private var testsByText: [String: Int32] = [:]
     private var strings: [String] = []
     /// The items of every list literal, each list a range.
     private var listItems: [ScalarLiteral] = []
@@ -93,6 +96,8 @@ final class ConditionProgram: @unchecked Sendable {
     init(resourceClasses: [String]) {
         self.resourceClasses = resourceClasses
     }
+
+    var testCount: Int { tests.count }
 
     /// Compiles `condition` into the program; the result is its root, for `holds`.
     func add(_ condition: ConditionNode) throws(ConditionError) -> Int32 {
@@ -120,7 +125,11 @@ final class ConditionProgram: @unchecked Sendable {
         case .not:
             return !evaluate(node.first, input, classes, context)
         case .test:
-            return test(Int(node.first), input, classes, context)
+            let index = Int(node.first)
+            if let known = context.outcome(of: index) { return known }
+            let holds = test(index, input, classes, context)
+            context.record(holds, of: index)
+            return holds
         }
     }
 
@@ -279,9 +288,15 @@ final class ConditionProgram: @unchecked Sendable {
             let child = try compile(inner)
             nodes.append(Node(kind: .not, first: child, count: 1))
         case .comparison(let field, let fieldOffset, let op, let literal, let literalOffset):
-            let test = try compileTest(field, fieldOffset: fieldOffset, op: op, literal: literal, literalOffset: literalOffset)
-            tests.append(test)
-            nodes.append(Node(kind: .test, first: Int32(tests.count - 1), count: 1))
+            let text = "\(field) \(op) \(literal.map { String(describing: $0) } ?? "")"
+            if let existing = testsByText[text] {
+                nodes.append(Node(kind: .test, first: existing, count: 1))
+            } else {
+                let test = try compileTest(field, fieldOffset: fieldOffset, op: op, literal: literal, literalOffset: literalOffset)
+                tests.append(test)
+                testsByText[text] = Int32(tests.count - 1)
+                nodes.append(Node(kind: .test, first: Int32(tests.count - 1), count: 1))
+            }
         }
         return Int32(nodes.count - 1)
     }

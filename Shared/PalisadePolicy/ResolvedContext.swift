@@ -1,22 +1,35 @@
-/// A decision's context values for the keys a pack's conditions read, looked up once per
-/// decision (instead of once per test) in the order of the pack's key table, into a buffer on
-/// the stack that tests read in place.
+/// What one decision has worked out so far: its context values for the keys a pack's
+/// conditions read, looked up once (instead of once per test) in the order of the pack's key
+/// table, and the outcome of each test already run (rules share tests: `resource starts_with
+/// "tool:crm."` in several rules runs once). Both live in buffers on the stack.
 ///
 /// Measured: an inline array here was copied whole (384 bytes) at every test that read it.
 struct ResolvedContext {
-    // Invariant: initialised for every key, and valid only inside the `resolving` call that
-    // made it (the buffer is that call's stack allocation).
+    // Invariant: both buffers are initialised, and valid only inside the `resolving` call
+    // that made them (they are that call's stack allocations).
     private let values: UnsafeBufferPointer<PolicyValue?>
+    /// Per 64 tests, two words: which have run, and which of those held.
+    private let outcomes: UnsafeMutableBufferPointer<UInt64>
 
-    private init(_ values: UnsafeBufferPointer<PolicyValue?>) {
+    private init(_ values: UnsafeBufferPointer<PolicyValue?>, _ outcomes: UnsafeMutableBufferPointer<UInt64>) {
         self.values = values
+        self.outcomes = outcomes
     }
 
-    /// Runs `body` with the values of `keys` in `input`'s context; `table` maps each of `keys`
-    /// to its index.
+    /// Runs `body` with the values of `keys` in `input`'s context and room for the outcomes
+    /// of `tests` tests; `table` maps each of `keys` to its index.
     @inline(__always)
-    static func resolving<Result>(_ keys: [String], table: NameTable, of input: DecisionInput,
+    static func resolving<Result>(_ keys: [String], table: NameTable, tests: Int, of input: DecisionInput,
                                   _ body: (ResolvedContext) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * ((tests + 63) / 64)) { outcomes in
+            outcomes.initialize(repeating: 0)
+            return resolving(keys, table: table, outcomes: outcomes, of: input, body)
+        }
+    }
+
+    @inline(__always)
+    private static func resolving<Result>(_ keys: [String], table: NameTable, outcomes: UnsafeMutableBufferPointer<UInt64>,
+                                          of input: DecisionInput, _ body: (ResolvedContext) -> Result) -> Result {
         withUnsafeTemporaryAllocation(of: PolicyValue?.self, capacity: keys.count) { buffer in
             buffer.initialize(repeating: nil)
             defer { _ = buffer.deinitialize() }
@@ -28,7 +41,7 @@ struct ResolvedContext {
             } else {
                 for index in keys.indices { buffer[index] = input.context[keys[index]] }
             }
-            return body(ResolvedContext(UnsafeBufferPointer(buffer)))
+            return body(ResolvedContext(UnsafeBufferPointer(buffer), outcomes))
         }
     }
 
@@ -36,5 +49,22 @@ struct ResolvedContext {
     @inline(__always)
     subscript(slot: Int) -> PolicyValue? {
         _read { yield values[slot] }
+    }
+
+    /// The outcome of test `index`, if it has run.
+    @inline(__always)
+    func outcome(of index: Int) -> Bool? {
+        let bit: UInt64 = 1 << UInt64(index & 63)
+        let word = (index >> 6) << 1
+        guard outcomes[word] & bit != 0 else { return nil }
+        return outcomes[word + 1] & bit != 0
+    }
+
+    @inline(__always)
+    func record(_ holds: Bool, of index: Int) {
+        let bit: UInt64 = 1 << UInt64(index & 63)
+        let word = (index >> 6) << 1
+        outcomes[word] |= bit
+        if holds { outcomes[word + 1] |= bit }
     }
 }

@@ -179,4 +179,47 @@ import Testing
         }
         #expect(indexed.decide(DecisionInput(user: "u", action: "delete", resource: "r", context: ["n": .number(100)])).effect == .deny)
     }
+
+    /// A test written in several rules runs once per decision; its outcome is the decision's
+    /// own (never the previous one's), whether the context is walked or looked up by key.
+    @Test func testsSharedByRulesAreDecidedPerRequest() throws {
+        let pack = try CompiledPack(PackReader.read("""
+            id: shared
+            version: 1.0.0
+            default_action: allow
+            rules:
+              - {rule_id: crm_eu, when: 'resource starts_with "tool:crm." and context.region eq "eu"', action: deny}
+              - {rule_id: crm_big, when: 'resource starts_with "tool:crm." and context.rows gt 100', action: require_approval}
+              - {rule_id: not_crm, when: 'not resource starts_with "tool:crm." and context.rows gt 100', action: deny}
+            """))
+        func decide(_ resource: String, _ context: [String: PolicyValue]) -> (PolicyEffect, String) {
+            let decision = pack.decide(DecisionInput(user: "u", action: "read", resource: resource, context: context))
+            return (decision.effect, pack.path(of: decision))
+        }
+        let padding = Dictionary(uniqueKeysWithValues: (0..<20).map { ("unread\($0)", PolicyValue.number(Double($0))) })
+        for extra in [[:], padding] {
+            let context = { (values: [String: PolicyValue]) in values.merging(extra) { own, _ in own } }
+            #expect(decide("tool:crm.accounts", context(["region": .string("eu"), "rows": .number(500)])) == (.deny, "rules/crm_eu"))
+            #expect(decide("tool:crm.accounts", context(["region": .string("us"), "rows": .number(500)])) == (.requireApproval, "rules/crm_big"))
+            #expect(decide("tool:kb.article", context(["region": .string("eu"), "rows": .number(500)])) == (.deny, "rules/not_crm"))
+            #expect(decide("tool:kb.article", context(["region": .string("eu"), "rows": .number(5)])) == (.allow, "default_action"))
+            #expect(decide("tool:crm.accounts", context(["rows": .number(5)])) == (.allow, "default_action"))
+        }
+    }
+}
+
+@Suite struct NameTableTests {
+    @Test func everyNameIsFoundAndOthersAreNot() {
+        let names = (0..<300).map { "name-\($0)" } + ["", "é", String(repeating: "long", count: 40)]
+        let table = NameTable(names.enumerated().map { ($1, $0) })
+        for (index, name) in names.enumerated() { #expect(table.value(of: name) == index, "\(name)") }
+        for missing in ["name-300", "name", "e", "Name-1", String(repeating: "long", count: 39)] {
+            #expect(table.value(of: missing) == nil, "\(missing)")
+        }
+        #expect(NameTable([]).value(of: "anything") == nil)
+    }
+
+    @Test func theFirstOfTwoEntriesWithOneNameCounts() {
+        #expect(NameTable([("a", 1), ("a", 2)]).value(of: "a") == 1)
+    }
 }
