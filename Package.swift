@@ -174,7 +174,7 @@ let package = Package(
         .target(
             name: "PalisadeService",
             dependencies: [
-                "PalisadeAuth", "PalisadeStore", "PalisadeKafka",
+                "PalisadeAuth", "PalisadeStore", "PalisadeKafka", "PalisadeEvents",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -71,7 +71,7 @@ struct AuditRoutes: Sendable {
                 RecordView(
                     sequence: item.record.sequence, entryID: item.record.entryID, kind: item.record.kind,
                     actor: item.record.actor, occurredAt: item.record.occurredAt, requestID: item.record.requestID,
-                    subject: (try? JSONDecoder().decode(JSONValue.self, from: Data(item.record.subject.utf8))) ?? .string(item.record.subject),
+                    subject: (try? JSONReader.parse(item.record.subject.utf8)) ?? .string(item.record.subject),
                     hash: Hex.encode(item.hash), appendedAt: RFC3339.format(item.appendedAt)
                 )
             }

@@ -49,7 +49,7 @@ struct Evidence: Sendable {
         self.severity = severity
         eventID = change.eventID
         occurredAt = change.timestamp.date
-        detail = (try? JSONDecoder().decode(JSONValue.self, from: change.json)) ?? .object(["event_id": .string(change.eventID)])
+        detail = (try? JSONReader.parse(change.json)) ?? .object(["event_id": .string(change.eventID)])
         self.trace = trace
     }
 }

@@ -16,7 +16,7 @@ struct LedgerAppend: Sendable {
             let tenantID = try message.tenantID()
             guard let entry = try? Palisade_V1_AuditEntry(serializedBytes: message.value),
                   entry.tenantID == message.keyText.lowercased(), !entry.entryID.isEmpty,
-                  (try? JSONDecoder().decode(JSONValue.self, from: entry.subject)) != nil else {
+                  (try? JSONReader.parse(entry.subject)) != nil else {
                 throw PoisonRecord("payload is not an audit entry of the key's tenant with a JSON subject")
             }
             if entriesByTenant[tenantID] == nil { order.append(tenantID) }

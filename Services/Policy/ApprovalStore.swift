@@ -144,7 +144,7 @@ struct ApprovalStore: Sendable {
             in rows.decode((UUID, String, String, String, String, String, String, String, Date, Date, String?, Date?, String?, String).self) {
             approvals.append(Approval(
                 approvalID: id, status: ApprovalStatus(rawValue: status) ?? .pending,
-                request: (try? JSONDecoder().decode(JSONValue.self, from: Data(request.utf8))) ?? .object([:]),
+                request: (try? JSONReader.parse(request.utf8)) ?? .object([:]),
                 packID: packID, packVersion: version, rulePath: path, reason: reason, requestedBy: requestedBy,
                 requestedAt: requestedAt, expiresAt: expiresAt, decidedBy: decidedBy, decidedAt: decidedAt, comment: comment,
                 requestID: requestID

@@ -1,24 +1,23 @@
 import Foundation
+import PalisadeEvents
 import PalisadePolicy
 import PalisadeService
 
 /// The body of `POST /v1/decisions` (one element of the batch form):
 /// `{"subject": {"user", "agent", "roles", "agent_roles"}, "action", "resource", "context",
 ///   "route", "model", "provider", "findings": [{"detector", "category"}]}`.
-struct DecisionRequest: Decodable, Sendable {
-    struct Subject: Decodable, Sendable {
+///
+/// Mapped by hand from the parsed body (`init(json:)`): decoding the free-form `context` with
+/// `JSONDecoder` was a fifth of the service's time per decision.
+struct DecisionRequest: Sendable {
+    struct Subject: Sendable {
         var user: String?
         var agent: String?
         var roles: [String]?
         var agentRoles: [String]?
-
-        enum CodingKeys: String, CodingKey {
-            case agentRoles = "agent_roles"
-            case user, agent, roles
-        }
     }
 
-    struct Finding: Decodable, Sendable {
+    struct Finding: Sendable {
         var detector: String?
         var category: String?
     }
@@ -75,8 +74,93 @@ struct DecisionRequest: Decodable, Sendable {
 }
 
 /// `{"requests": [DecisionRequest, …]}`.
-struct DecisionBatch: Decodable, Sendable {
+struct DecisionBatch: Sendable {
     var requests: [DecisionRequest]?
 
     static let maximumRequests = 100
+
+    init(json: JSONValue) throws(WrongShape) {
+        let members = try JSONShape.object(json)
+        requests = try JSONShape.list(members["requests"]) { item throws(WrongShape) in try DecisionRequest(json: item) }
+    }
+}
+
+/// A member of the wrong type: the body is JSON, not of the expected shape.
+struct WrongShape: Error {}
+
+extension DecisionRequest {
+    init(json: JSONValue) throws(WrongShape) {
+        let members = try JSONShape.object(json)
+        if let subject = try JSONShape.optionalObject(members["subject"]) {
+            self.subject = Subject(
+                user: try JSONShape.string(subject["user"]), agent: try JSONShape.string(subject["agent"]),
+                roles: try JSONShape.strings(subject["roles"]), agentRoles: try JSONShape.strings(subject["agent_roles"])
+            )
+        }
+        action = try JSONShape.string(members["action"])
+        resource = try JSONShape.string(members["resource"])
+        route = try JSONShape.string(members["route"])
+        model = try JSONShape.string(members["model"])
+        provider = try JSONShape.string(members["provider"])
+        context = try JSONShape.optionalObject(members["context"])?.mapValues(PolicyValue.init(json:))
+        findings = try JSONShape.list(members["findings"]) { item throws(WrongShape) in
+            let finding = try JSONShape.object(item)
+            return Finding(detector: try JSONShape.string(finding["detector"]), category: try JSONShape.string(finding["category"]))
+        }
+    }
+}
+
+extension PolicyValue {
+    init(json: JSONValue) {
+        switch json {
+        case .null: self = .null
+        case .bool(let flag): self = .bool(flag)
+        case .integer(let integer): self = .number(Double(integer))
+        case .number(let number): self = .number(number)
+        case .string(let text): self = .string(text)
+        case .array(let items): self = .list(items.map(PolicyValue.init(json:)))
+        case .object(let members): self = .object(members.mapValues(PolicyValue.init(json:)))
+        }
+    }
+}
+
+/// Members of a parsed body read as `Decodable` would: absent and null are nil, any other
+/// type than the one asked for is `WrongShape`.
+enum JSONShape {
+    static func object(_ value: JSONValue) throws(WrongShape) -> [String: JSONValue] {
+        guard case .object(let members) = value else { throw WrongShape() }
+        return members
+    }
+
+    static func optionalObject(_ value: JSONValue?) throws(WrongShape) -> [String: JSONValue]? {
+        guard let value, value != .null else { return nil }
+        return try object(value)
+    }
+
+    static func string(_ value: JSONValue?) throws(WrongShape) -> String? {
+        switch value {
+        case nil, .null?: return nil
+        case .string(let text)?: return text
+        default: throw WrongShape()
+        }
+    }
+
+    static func strings(_ value: JSONValue?) throws(WrongShape) -> [String]? {
+        try list(value) { item throws(WrongShape) in
+            guard case .string(let text) = item else { throw WrongShape() }
+            return text
+        }
+    }
+
+    static func list<Element>(_ value: JSONValue?, _ element: (JSONValue) throws(WrongShape) -> Element) throws(WrongShape) -> [Element]? {
+        switch value {
+        case nil, .null?: return nil
+        case .array(let items)?:
+            var elements: [Element] = []
+            elements.reserveCapacity(items.count)
+            for item in items { elements.append(try element(item)) }
+            return elements
+        default: throw WrongShape()
+        }
+    }
 }

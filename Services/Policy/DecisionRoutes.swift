@@ -11,7 +11,7 @@ struct DecisionRoutes: Sendable {
     func register(on router: Router<PalisadeRequestContext>, registry: RouteRegistry) {
         router.route(.post, "/v1/decisions", registry: registry) { request, context in
             let claims = try context.requireClaims(Capability.decisionsRequest)
-            let body = try await MessageBody.decodeJSON(request, as: DecisionRequest.self)
+            let body = try Self.shaped(try await MessageBody.readJSON(request), DecisionRequest.init(json:))
             var problems: [ProblemField] = []
             guard let input = body.validated(problems: &problems) else {
                 throw Problem.invalid("the decision request is not valid", errors: problems)
@@ -22,7 +22,7 @@ struct DecisionRoutes: Sendable {
         }
         router.route(.post, "/v1/decisions/batch", registry: registry) { request, context in
             let claims = try context.requireClaims(Capability.decisionsRequest)
-            let body = try await MessageBody.decodeJSON(request, as: DecisionBatch.self, limit: 1024 * 1024)
+            let body = try Self.shaped(try await MessageBody.readJSON(request, limit: 1024 * 1024), DecisionBatch.init(json:))
             guard let requests = body.requests, (1...DecisionBatch.maximumRequests).contains(requests.count) else {
                 throw Problem.invalid("the batch is not valid", errors: [
                     ProblemField(index: nil, field: "requests", reason: "must hold 1 to \(DecisionBatch.maximumRequests) decision requests"),
@@ -34,6 +34,14 @@ struct DecisionRoutes: Sendable {
             let answers = try await decider.decide(inputs, scope: claims.scope, requestID: context.requestID, trace: context.trace,
                                                    logger: context.logger)
             return try MessageBody.json(BatchView(decisions: answers.map { DecisionView($0, requestID: context.requestID) }))
+        }
+    }
+
+    private static func shaped<Body>(_ json: JSONValue, _ map: (JSONValue) throws(WrongShape) -> Body) throws -> Body {
+        do {
+            return try map(json)
+        } catch {
+            throw Problem.malformed("the body is not valid JSON of the expected shape")
         }
     }
 

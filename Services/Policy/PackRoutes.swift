@@ -214,7 +214,7 @@ struct PackRoutes: Sendable {
 
         init(_ stored: StoredVersion) {
             version = VersionView(stored)
-            pack = (try? JSONDecoder().decode(JSONValue.self, from: Data(stored.document.utf8))) ?? .object([:])
+            pack = (try? JSONReader.parse(stored.document.utf8)) ?? .object([:])
             signatures = stored.signatures.map { Signature(keyID: $0.keyID, value: $0.value.base64EncodedString()) }
         }
 

@@ -31,7 +31,7 @@ struct RuleStore: Sendable {
             for try await (id, name, field, comparison, value, severity, action)
                 in rows.decode((UUID, String, String, String, String, String, String).self) {
                 guard let field = RuleField(rawValue: field), let comparison = RuleOperator(rawValue: comparison),
-                      let value = try? JSONDecoder().decode(JSONValue.self, from: Data(value.utf8)) else { continue }
+                      let value = try? JSONReader.parse(value.utf8) else { continue }
                 rules.append(ThresholdRule(ruleID: id, name: name, field: field, comparison: comparison,
                                            value: value, severity: severity, action: action))
             }

@@ -33,7 +33,7 @@ struct SiemRecord: Sendable {
                 "entry_id": .string(entry.entryID), "kind": .string(entry.kind), "actor": .string(entry.actor),
                 "tenant_id": .string(entry.tenantID), "occurred_at": .string(RFC3339.format(entry.occurredAt.date)),
                 "request_id": .string(entry.requestID),
-                "subject": (try? JSONDecoder().decode(JSONValue.self, from: entry.subject)) ?? .null,
+                "subject": (try? JSONReader.parse(entry.subject)) ?? .null,
             ])
         } else {
             return nil

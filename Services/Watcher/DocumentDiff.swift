@@ -7,8 +7,8 @@ enum DocumentDiff {
     static let textLimit = 2000
 
     static func values(old: String, new: String) -> (old: JSONValue, new: JSONValue) {
-        if let before = try? JSONDecoder().decode(JSONValue.self, from: Data(old.utf8)),
-           let after = try? JSONDecoder().decode(JSONValue.self, from: Data(new.utf8)) {
+        if let before = try? JSONReader.parse(old.utf8),
+           let after = try? JSONReader.parse(new.utf8) {
             var leavesBefore: [String: JSONValue] = [:]
             var leavesAfter: [String: JSONValue] = [:]
             flatten(before, path: "", into: &leavesBefore)

@@ -55,10 +55,9 @@ public enum EventBatch {
     }
 
     private static func split(_ body: Data, format: EventBatchFormat) -> Result<[JSONValue], EventBatchError> {
-        let decoder = JSONDecoder()
         switch format {
         case .json:
-            guard let document = try? decoder.decode(JSONValue.self, from: body) else {
+            guard let document = try? JSONReader.parse(body) else {
                 return .failure(.malformed(index: nil, reason: "the body is not valid JSON"))
             }
             if case .array(let items) = document { return .success(items) }
@@ -69,7 +68,7 @@ public enum EventBatch {
             for (line, bytes) in body.split(separator: newline, omittingEmptySubsequences: false).enumerated() {
                 let isBlank = bytes.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }
                 if isBlank { continue }
-                guard let document = try? decoder.decode(JSONValue.self, from: Data(bytes)) else {
+                guard let document = try? JSONReader.parse(bytes) else {
                     return .failure(.malformed(index: line, reason: "line \(line) is not valid JSON"))
                 }
                 documents.append(document)

@@ -70,10 +70,10 @@ public enum JSONValue: Codable, Sendable, Equatable {
     }
 
     /// Sorted keys, no insignificant white space: the same event always has the same bytes.
+    /// (`JSONEncoder`'s bytes with `.sortedKeys` and `.withoutEscapingSlashes`; "null" for a
+    /// value holding a number JSON cannot spell, as the encoder would refuse it.)
     public func canonicalJSON() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)) ?? Data("null".utf8)
+        JSONWriter.bytes(of: self).map { Data($0) } ?? Data("null".utf8)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PalisadeEvents
 
 /// Reads a request body with an explicit size limit and an accepted media type.
 public enum MessageBody {
@@ -36,6 +37,23 @@ public enum MessageBody {
         }
         // Postgres text cannot hold U+0000: refuse it here rather than fail the statement.
         if data.contains(0x5C), let parsed = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]), containsNUL(parsed) {
+            throw Problem.invalid("the body is not valid", errors: [ProblemField(index: nil, field: "", reason: "strings must not contain U+0000")])
+        }
+        return value
+    }
+
+    /// A JSON body as parsed, for bodies a route maps by hand: `JSONReader` reads the type of
+    /// each value from its first byte, where a `Decodable` type of free-form values (context,
+    /// subjects) has `JSONDecoder` try types in turn, building an error for every miss.
+    public static func readJSON(_ request: Request, limit: Int = 64 * 1024) async throws -> JSONValue {
+        _ = try requireMediaType(request, accepted: ["application/json"])
+        let data = try await collect(request, limit: limit)
+        var containsNUL = false
+        guard let value = try? JSONReader.parse(data, containsNUL: &containsNUL) else {
+            throw Problem.malformed("the body is not valid JSON")
+        }
+        // Postgres text cannot hold U+0000: refuse it here rather than fail the statement.
+        if containsNUL {
             throw Problem.invalid("the body is not valid", errors: [ProblemField(index: nil, field: "", reason: "strings must not contain U+0000")])
         }
         return value
