@@ -163,6 +163,7 @@ let package = Package(
         .target(
             name: "PalisadePolicy",
             dependencies: [
+                "PalisadeEvents",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -136,9 +136,17 @@ ensure_keys() {
     public=$("$BIN/palisade" pack keygen --key-id "local-packs" --out "$STATE/keys/pack-signing.json")
     printf '{"keys":[%s]}\n' "$public" > "$STATE/keys/pack-trusted.json"
   fi
+  # The policy service's key for sealing each tenant's active set, and the gateways' trust in
+  # it: a separate key, so neither a pack author nor the service can stand in for the other.
+  if [ ! -s "$STATE/keys/pack-set-signing.json" ]; then
+    public=$("$BIN/palisade" pack keygen --key-id "local-policy-service" --out "$STATE/keys/pack-set-signing.json")
+    printf '{"keys":[%s]}\n' "$public" > "$STATE/keys/pack-set-trusted.json"
+  fi
   export PALISADE_PLATFORM_SIGNING_KEY_FILE="$STATE/keys/signing.key"
   export PALISADE_PLATFORM_PUBLIC_KEYS_FILE="$STATE/keys/public.keys"
   export PALISADE_POLICY_TRUSTED_KEYS_FILE="$STATE/keys/pack-trusted.json"
+  export PALISADE_POLICY_SET_SIGNING_KEY_FILE="$STATE/keys/pack-set-signing.json"
+  export PALISADE_POLICY_SET_KEYS_FILE="$STATE/keys/pack-set-trusted.json"
 }
 
 common_env() {

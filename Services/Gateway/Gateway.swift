@@ -90,7 +90,13 @@ enum Gateway: ServiceDefinition {
         // Policy packs from the compacted packs topic, loaded only when a trusted key signed them.
         let trust = try PackTrust.load(environment: settings.environment)
         if trust.allowUnsigned { host.logger.warning("PALISADE_POLICY_ALLOW_UNSIGNED=true: unsigned policy packs are loaded") }
-        let packs = GatewayPacks(trust: trust, logger: host.logger)
+        let setTrust = try PackSetTrust.load(environment: settings.environment)
+        if setTrust.keys.isEmpty {
+            host.logger.warning(setTrust.allowUnsealed
+                ? "no PALISADE_POLICY_SET_KEYS_FILE and PALISADE_POLICY_ALLOW_UNSIGNED=true: unsealed pack sets are loaded"
+                : "no PALISADE_POLICY_SET_KEYS_FILE: every pack set is refused until the policy service's seal key is trusted")
+        }
+        let packs = GatewayPacks(trust: trust, setTrust: setTrust, logger: host.logger)
         host.readiness.add("policy_packs", packs.isCaughtUp)
         var providerConfiguration = HTTPClient.Configuration()
         providerConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit =

@@ -14,6 +14,8 @@ struct PackLifecycle: Sendable {
     let outbox: TransactionalOutbox
     let active: ActivePacks
     let trust: PackTrust
+    /// Seals each published set (`PackSetSeal`); nil leaves sets unsealed (development).
+    let sealer: PackSigningKey?
 
     func create(_ signed: SignedPack, scope: TenantScope, requestID: String, logger: Logger) async throws -> PackStore.CreateOutcome {
         let signatures = signed.signature.map { [$0] } ?? []
@@ -76,7 +78,8 @@ struct PackLifecycle: Sendable {
             }
             try await outbox.stage([
                 try PolicyRecords.audit(kind, scope: scope, requestID: requestID, subject: subject),
-                try PolicyRecords.packSet(tenant: scope.tenantID, revision: outcome.revision, active: outcome.active, requestID: requestID),
+                try PolicyRecords.packSet(tenant: scope.tenantID, revision: outcome.revision, active: outcome.active, sealer: sealer,
+                                          requestID: requestID),
             ], on: connection, logger: logger)
         }
         active.install(scope.tenantID, revision: outcome.revision, active: outcome.active)

@@ -18,7 +18,11 @@ enum Policy: ServiceDefinition {
         let packStore = PackStore(database: host.database)
         let recheck = try settings.integer("PALISADE_POLICY_RECHECK_MILLISECONDS", default: 2000, range: 0...600_000)
         let active = ActivePacks(store: packStore, recheck: .milliseconds(recheck), logger: host.logger)
-        let lifecycle = PackLifecycle(store: packStore, outbox: outbox, active: active, trust: trust)
+        let sealer = try PackSetSealer.load(environment: settings.environment)
+        if sealer == nil {
+            host.logger.warning("no PALISADE_POLICY_SET_SIGNING_KEY_FILE: pack sets are published unsealed, and gateways that check seals refuse them")
+        }
+        let lifecycle = PackLifecycle(store: packStore, outbox: outbox, active: active, trust: trust, sealer: sealer)
         let approvals = ApprovalStore(database: host.database)
         let signals = ApprovalSignals()
         let publisher = BufferedPublisher(producer: host.producer, metric: "palisade_policy_decisions", logger: host.logger)

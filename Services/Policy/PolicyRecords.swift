@@ -1,6 +1,7 @@
 import Foundation
 import PalisadeEvents
 import PalisadeKafka
+import PalisadePolicy
 import PalisadeService
 import PalisadeStore
 import SwiftProtobuf
@@ -20,7 +21,9 @@ enum PolicyRecords {
 
     /// The tenant's whole active set, for the compacted packs topic; its entry id is the
     /// revision, so a set is staged once.
-    static func packSet(tenant: UUID, revision: Int64, active: [ActiveEntry], requestID: String) throws -> TransactionalOutbox.Entry {
+    /// Sealed with `sealer` when the service has one.
+    static func packSet(tenant: UUID, revision: Int64, active: [ActiveEntry], sealer: PackSigningKey?,
+                        requestID: String) throws -> TransactionalOutbox.Entry {
         var set = Palisade_V1_PolicyPackSet()
         set.tenantID = tenant.uuidString.lowercased()
         set.revision = revision
@@ -39,6 +42,7 @@ enum PolicyRecords {
             pack.activatedBy = entry.activation.activatedBy
             return pack
         }
+        if let sealer { try set.seal(with: sealer) }
         return TransactionalOutbox.Entry(tenantID: tenant, entryID: "pack-set:\(revision)", topic: .policyPacks,
                                          record: try set.serializedBytes(), requestID: requestID)
     }

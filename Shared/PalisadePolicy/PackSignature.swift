@@ -52,7 +52,12 @@ public struct PackSigningKey: Sendable {
     public var verifyingKey: PackVerifyingKey { PackVerifyingKey(keyID: keyID, key: key.publicKey) }
 
     public func sign(_ pack: PolicyPack) throws -> PackSignature {
-        PackSignature(keyID: keyID, value: try key.signature(for: PackSignature.message(for: pack)))
+        try sign(message: PackSignature.message(for: pack))
+    }
+
+    /// Signs a labelled message (`PackSetSeal.message`).
+    public func sign(message: Data) throws -> PackSignature {
+        PackSignature(keyID: keyID, value: try key.signature(for: message))
     }
 }
 
@@ -121,9 +126,13 @@ public struct TrustedPackKeys: Sendable {
     public var isEmpty: Bool { keys.isEmpty }
 
     public func verify(_ pack: PolicyPack, signature: PackSignature?) -> PackVerification {
+        verify(message: PackSignature.message(for: pack), signature: signature)
+    }
+
+    public func verify(message: Data, signature: PackSignature?) -> PackVerification {
         guard let signature else { return .unsigned }
         guard let key = keys[signature.keyID] else { return .unknownKey(signature.keyID) }
-        return key.key.isValidSignature(signature.value, for: PackSignature.message(for: pack))
+        return key.key.isValidSignature(signature.value, for: message)
             ? .verified(keyID: signature.keyID) : .invalidSignature(keyID: signature.keyID)
     }
 }

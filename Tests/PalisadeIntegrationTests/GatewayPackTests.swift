@@ -9,15 +9,21 @@ import Testing
 /// The gateway's route policy step with packs from the packs topic: it enforces what the
 /// policy service activates, refuses a pack edited after signing, signed by an unknown key or
 /// unsigned (published straight onto the topic, as a compromised publisher would) while it
-/// keeps serving the version it had, and records shadow packs without obeying them.
+/// keeps serving the version it had, takes only sets the policy service sealed (so writing to
+/// the topic cannot drop a pack, turn one to shadow or bring back an old version), and records
+/// shadow packs without obeying them.
 @Suite(.serialized) final class GatewayPackTests {
     let environment: TestEnvironment
     let stack: ServiceStack
     let provider: StandInServer
     let signingKey = PackSigningKey(keyID: "ci-gateway")
+    /// The policy service's seal key (`scripts/test` makes it and gives it to every service).
+    let sealKey: PackSigningKey
 
     init() async throws {
         environment = try TestEnvironment.load()
+        let sealKeyFile = try #require(ProcessInfo.processInfo.environment["PALISADE_POLICY_SET_SIGNING_KEY_FILE"])
+        sealKey = try PackSigningKey(json: try Data(contentsOf: URL(fileURLWithPath: sealKeyFile)))
         let keysFile = "\(environment["PALISADE_TEST_STATE"])/trusted-pack-keys-\(UUID().uuidString.prefix(8)).json"
         try Data(CanonicalJSON.object(["keys": .array([signingKey.verifyingKey.jsonObject])]).bytes)
             .write(to: URL(fileURLWithPath: keysFile))
@@ -58,21 +64,35 @@ import Testing
         return activated.json["revision"] as? Int64 ?? Int64(activated.json["revision"] as? Int ?? 0)
     }
 
-    /// Publishes a set straight onto the packs topic, past the policy service.
-    func publish(tenant: UUID, revision: Int64, pack: PolicyPack, signature: PackSignature?) async throws {
-        var active = Palisade_V1_ActivePack()
-        active.packID = pack.id
-        active.version = pack.version.description
-        active.mode = "enforce"
-        active.document = Data(pack.canonicalJSON.bytes)
-        if let signature {
-            active.keyID = signature.keyID
-            active.signature = signature.value
-        }
+    /// A set as a publisher past the policy service would write it, unsealed.
+    func packSet(tenant: UUID, revision: Int64, pack: PolicyPack?, signature: PackSignature?, mode: String = "enforce") -> Palisade_V1_PolicyPackSet {
         var set = Palisade_V1_PolicyPackSet()
         set.tenantID = tenant.uuidString.lowercased()
         set.revision = revision
-        set.packs = [active]
+        if let pack {
+            var active = Palisade_V1_ActivePack()
+            active.packID = pack.id
+            active.version = pack.version.description
+            active.mode = mode
+            active.document = Data(pack.canonicalJSON.bytes)
+            if let signature {
+                active.keyID = signature.keyID
+                active.signature = signature.value
+            }
+            set.packs = [active]
+        }
+        return set
+    }
+
+    /// Publishes a set straight onto the packs topic, sealed with the policy service's own key
+    /// (to reach the checks of each pack).
+    func publish(tenant: UUID, revision: Int64, pack: PolicyPack, signature: PackSignature?) async throws {
+        var set = packSet(tenant: tenant, revision: revision, pack: pack, signature: signature)
+        try set.seal(with: sealKey)
+        try await send(set)
+    }
+
+    func send(_ set: Palisade_V1_PolicyPackSet) async throws {
         let brokers = try String(contentsOfFile: environment["PALISADE_KAFKA_BROKERS_FILE"], encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: brokers, clientID: "test-forger"),
@@ -82,14 +102,65 @@ import Testing
         await producer.shutdown()
     }
 
-    @Test func onlyTrustedPacksAreEnforcedAndABadOneLeavesTheLastGoodInForce() async throws {
-        let tenant = UUID()
+    /// A tenant with an OpenAI route to the stand-in provider: its admin and an agent's key.
+    func tenantWithRoute(_ tenant: UUID) async throws -> (admin: APIClient, proxy: APIClient) {
         let admin = APIClient(base: stack.gatewayURL, credential: try await environment.token(tenant: tenant))
         #expect(try await admin.post("/v1/provider-keys", json: ["provider": "openai", "name": "prod", "key": "sk-tenant-" + String(repeating: "9", count: 32)]).status == 201)
         #expect(try await admin.post("/v1/routes", json: [
             "route_id": "openai", "provider": "openai", "upstream_base_url": "http://127.0.0.1:\(provider.port)",
         ]).status == 201)
         let proxy = APIClient(base: stack.gatewayURL, credential: try await admin.createKey(name: "agent", capabilities: [Capability.proxyUse]).key)
+        return (admin, proxy)
+    }
+
+    @Test func onlySetsThePolicyServiceSealedAreTaken() async throws {
+        let tenant = UUID()
+        let (admin, proxy) = try await tenantWithRoute(tenant)
+        let yaml = Self.guardPack(version: "1.0.0", rules: Self.forbidsModel)
+        let revision = try await activate(admin, yaml)
+        try await poll(timeout: .seconds(30), what: "the gateway to enforce 1.0.0") {
+            try await chat(proxy, model: "forbidden").status == 403
+        }
+        let pack = try PackReader.read(yaml)
+        let signature = try signingKey.sign(pack)
+
+        // Each would lift the block: no packs at all, or the same pack in shadow mode.
+        var shadowed = packSet(tenant: tenant, revision: revision + 3, pack: pack, signature: signature)
+        try shadowed.seal(with: sealKey)
+        shadowed.packs[0].mode = "shadow"                                    // changed after sealing
+        var renumbered = packSet(tenant: tenant, revision: revision, pack: nil, signature: nil)
+        try renumbered.seal(with: sealKey)
+        renumbered.revision = revision + 4                                    // an old sealed set, renumbered
+        var impostor = packSet(tenant: tenant, revision: revision + 2, pack: nil, signature: nil)
+        try impostor.seal(with: PackSigningKey(keyID: sealKey.keyID))         // another key under the trusted id
+        var stranger = packSet(tenant: tenant, revision: revision + 5, pack: pack, signature: signature, mode: "shadow")
+        try stranger.seal(with: PackSigningKey(keyID: "stranger"))
+        let forgeries = [packSet(tenant: tenant, revision: revision + 1, pack: nil, signature: nil), impostor, shadowed, renumbered, stranger]
+        for (index, forgery) in forgeries.enumerated() {
+            try await send(forgery)
+            try await poll(timeout: .seconds(30), what: "set refusal \(index + 1) in the ledger") {
+                try await admin.ledger(kind: "gateway.pack_refused").count == index + 1
+            }
+            #expect(try await chat(proxy, model: "forbidden").status == 403, "forgery \(index + 1) must leave 1.0.0 enforced")
+        }
+        let refusals = try await admin.ledger(kind: "gateway.pack_refused").compactMap { $0["subject"] as? [String: Any] }
+        #expect(refusals.allSatisfy { $0["pack_id"] as? String == "*" }, "\(refusals)")
+        let reasons = refusals.compactMap { $0["reason"] as? String }
+        #expect(reasons.filter { $0.contains("not sealed") }.count == 1, "\(reasons)")
+        #expect(reasons.filter { $0.contains("does not match") }.count == 3, "\(reasons)")
+        #expect(reasons.contains { $0.contains("stranger") && $0.contains("does not trust") }, "\(reasons)")
+
+        // The policy service's next set (numbered after its own last) is taken.
+        _ = try await activate(admin, Self.guardPack(version: "2.0.0", rules: "  - {rule_id: nothing, when: 'model eq \"none\"', action: deny}"))
+        try await poll(timeout: .seconds(30), what: "the gateway to enforce 2.0.0") {
+            try await chat(proxy, model: "forbidden").status == 200
+        }
+        try await stack.stop()
+    }
+
+    @Test func onlyTrustedPacksAreEnforcedAndABadOneLeavesTheLastGoodInForce() async throws {
+        let tenant = UUID()
+        let (admin, proxy) = try await tenantWithRoute(tenant)
 
         let revision = try await activate(admin, Self.guardPack(version: "1.0.0", rules: Self.forbidsModel))
         try await poll(timeout: .seconds(30), what: "the gateway to enforce 1.0.0") {

@@ -181,6 +181,9 @@ import Testing
             #expect(TrustedPackKeys([signingKey.verifyingKey]).verify(pack, signature: PackSignature(keyID: published.keyID, value: published.signature))
                     == .verified(keyID: "ci-2026"))
         }
+        // Sealed by the policy service's key, which `scripts/test` made and gateways trust.
+        let trustedSealKeys = try PackSetTrust.load(environment: ProcessInfo.processInfo.environment).keys
+        #expect(set.map { trustedSealKeys.verify(message: $0.sealMessage, signature: $0.sealSignature) } == .verified(keyID: "local-policy-service"))
         #expect(try await admin.get("/v1/audit/verify").json["ok"] as? Bool == true)
         try await stack.stop()
     }

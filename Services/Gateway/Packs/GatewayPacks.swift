@@ -19,6 +19,7 @@ final class GatewayPacks: Sendable {
     }
 
     private let trust: PackTrust
+    private let setTrust: PackSetTrust
     private let logger: Logger
     private let sets = Mutex<[UUID: ActivePackSet]>([:])
     /// False until the reader has consumed everything the topic held when the gateway started.
@@ -26,8 +27,9 @@ final class GatewayPacks: Sendable {
     private let refused = Counter(label: "palisade_gateway_packs_refused_total")
     private let loaded = Counter(label: "palisade_gateway_packs_loaded_total")
 
-    init(trust: PackTrust, logger: Logger) {
+    init(trust: PackTrust, setTrust: PackSetTrust, logger: Logger) {
         self.trust = trust
+        self.setTrust = setTrust
         self.logger = logger
     }
 
@@ -46,12 +48,19 @@ final class GatewayPacks: Sendable {
         }
     }
 
-    /// Takes a tenant's new set; returns the packs in it that were refused. A set older than
-    /// the one in force (a replay or a redelivery) changes nothing.
+    /// Takes a tenant's new set; returns the packs in it that were refused (pack `*` when the
+    /// whole set was: its seal did not verify). A set older than the one in force (a replay or
+    /// a redelivery) changes nothing.
     func apply(_ set: Palisade_V1_PolicyPackSet) -> [Refusal] {
         guard let tenant = UUID(uuidString: set.tenantID) else { return [] }
         let previous = sets.withLock { $0[tenant] } ?? .empty
         guard set.revision > previous.revision else { return [] }
+        // The seal first: which packs are in force, and how, is the policy service's word.
+        if let reason = setTrust.refusal(message: set.sealMessage, seal: set.sealSignature) {
+            let refusal = Refusal(tenantID: set.tenantID, revision: set.revision, packID: "*", version: "", reason: reason)
+            report([refusal])
+            return [refusal]
+        }
         var packs: [LoadedPack] = []
         var refusals: [Refusal] = []
         for active in set.packs {
@@ -72,6 +81,11 @@ final class GatewayPacks: Sendable {
         sets.withLock { sets in
             if (sets[tenant]?.revision ?? 0) <= next.revision { sets[tenant] = next }
         }
+        report(refusals)
+        return refusals
+    }
+
+    private func report(_ refusals: [Refusal]) {
         for refusal in refusals {
             refused.increment()
             logger.warning("policy pack refused; the previous version stays in force", metadata: [
@@ -79,7 +93,6 @@ final class GatewayPacks: Sendable {
                 "revision": "\(refusal.revision)", "reason": "\(refusal.reason)",
             ])
         }
-        return refusals
     }
 
     struct LoadFailure: Error {

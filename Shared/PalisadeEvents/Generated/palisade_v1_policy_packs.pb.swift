@@ -51,6 +51,14 @@ public nonisolated struct Palisade_V1_PolicyPackSet: Sendable {
 
   public var packs: [Palisade_V1_ActivePack] = []
 
+  /// Ed25519 by the policy service's key `sealed_by` over "palisade.policy-pack-set.v1\n"
+  /// followed by the canonical JSON of {tenant_id, revision, packs: [{pack_id, version, mode,
+  /// document_sha256}]}: gateways that trust the key take no set it did not seal, so writing
+  /// to the topic cannot drop a pack, turn one to shadow or bring back an old version.
+  public var sealedBy: String = String()
+
+  public var seal: Data = Data()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -103,7 +111,7 @@ fileprivate nonisolated let _protobuf_package = "palisade.v1"
 
 nonisolated extension Palisade_V1_PolicyPackSet: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".PolicyPackSet"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tenant_id\0\u{1}revision\0\u{3}published_at\0\u{1}packs\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tenant_id\0\u{1}revision\0\u{3}published_at\0\u{1}packs\0\u{3}sealed_by\0\u{1}seal\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -115,6 +123,8 @@ nonisolated extension Palisade_V1_PolicyPackSet: SwiftProtobuf.Message, SwiftPro
       case 2: try { try decoder.decodeSingularInt64Field(value: &self.revision) }()
       case 3: try { try decoder.decodeSingularMessageField(value: &self._publishedAt) }()
       case 4: try { try decoder.decodeRepeatedMessageField(value: &self.packs) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.sealedBy) }()
+      case 6: try { try decoder.decodeSingularBytesField(value: &self.seal) }()
       default: break
       }
     }
@@ -137,6 +147,12 @@ nonisolated extension Palisade_V1_PolicyPackSet: SwiftProtobuf.Message, SwiftPro
     if !self.packs.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.packs, fieldNumber: 4)
     }
+    if !self.sealedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.sealedBy, fieldNumber: 5)
+    }
+    if !self.seal.isEmpty {
+      try visitor.visitSingularBytesField(value: self.seal, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -145,6 +161,8 @@ nonisolated extension Palisade_V1_PolicyPackSet: SwiftProtobuf.Message, SwiftPro
     if lhs.revision != rhs.revision {return false}
     if lhs._publishedAt != rhs._publishedAt {return false}
     if lhs.packs != rhs.packs {return false}
+    if lhs.sealedBy != rhs.sealedBy {return false}
+    if lhs.seal != rhs.seal {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
