@@ -296,7 +296,7 @@ let package = Package(
         .executableTarget(
             name: "palisade-bench-policy",
             dependencies: [
-                "PalisadeAuth", "PalisadePolicy", "PalisadeBenchmarkSupport",
+                "PalisadeAuth", "PalisadePolicy", "PalisadeBenchmarkSupport", "PalisadeGuardQuality",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -68,33 +68,31 @@ struct PolicyDecisions: AsyncParsableCommand {
 
     /// Throughput over `seconds` of back-to-back decisions, then timed passes over the requests.
     func measureInProcess(_ compiled: CompiledPack, _ inputs: [DecisionInput]) -> (Double, Latency) {
-        do {
-            var checksum = 0
-            for index in inputs.indices { checksum &+= compiled.decide(inputs[index]).effect == .allow ? 1 : 0 }  // warm-up
-            let clock = ContinuousClock()
-            let deadline = clock.now + .seconds(seconds)
-            var count = 0
-            let started = clock.now
-            while clock.now < deadline {
-                for index in inputs.indices { checksum &+= compiled.decide(inputs[index]).effect == .allow ? 1 : 0 }
-                count += inputs.count
-            }
-            let elapsed = (clock.now - started) / .seconds(1)
-            var nanoseconds: [Double] = []
-            let passes = max(10, 100_000 / inputs.count)
-            nanoseconds.reserveCapacity(inputs.count * passes)
-            for _ in 0..<passes {
-                for index in inputs.indices {
-                    let before = DispatchTime.now().uptimeNanoseconds
-                    checksum &+= compiled.decide(inputs[index]).effect == .allow ? 1 : 0
-                    nanoseconds.append(Double(DispatchTime.now().uptimeNanoseconds - before))
-                }
-            }
-            nanoseconds.sort()
-            func at(_ p: Double) -> Double { nanoseconds[min(nanoseconds.count - 1, Int(Double(nanoseconds.count) * p))] / 1000 }
-            if checksum == -1 { print("") }  // keeps the decisions from being optimised away
-            return (Double(count) / elapsed, Latency(p50: at(0.5), p99: at(0.99), p999: at(0.999)))
+        var checksum = 0
+        for index in inputs.indices { checksum &+= compiled.decide(inputs[index]).effect == .allow ? 1 : 0 }  // warm-up
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(seconds)
+        var count = 0
+        let started = clock.now
+        while clock.now < deadline {
+            for index in inputs.indices { checksum &+= compiled.decide(inputs[index]).effect == .allow ? 1 : 0 }
+            count += inputs.count
         }
+        let elapsed = (clock.now - started) / .seconds(1)
+        var nanoseconds: [Double] = []
+        let passes = max(10, 100_000 / inputs.count)
+        nanoseconds.reserveCapacity(inputs.count * passes)
+        for _ in 0..<passes {
+            for index in inputs.indices {
+                let before = DispatchTime.now().uptimeNanoseconds
+                checksum &+= compiled.decide(inputs[index]).effect == .allow ? 1 : 0
+                nanoseconds.append(Double(DispatchTime.now().uptimeNanoseconds - before))
+            }
+        }
+        nanoseconds.sort()
+        func at(_ p: Double) -> Double { nanoseconds[min(nanoseconds.count - 1, Int(Double(nanoseconds.count) * p))] / 1000 }
+        if checksum == -1 { print("") }  // keeps the decisions from being optimised away
+        return (Double(count) / elapsed, Latency(p50: at(0.5), p99: at(0.99), p999: at(0.999)))
     }
 
     func runCedar(python: String, workload: RBACWorkload, decisions: [PolicyEffect], ours: Double) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import PalisadeGuardQuality
 import PalisadePolicy
 
 /// The benchmark's 50-rule RBAC pack, the same policies in Cedar, and a seeded set of requests.
@@ -74,7 +75,7 @@ struct RBACWorkload {
             """
         cedar = cedarPolicies.joined(separator: "\n")
 
-        var random = SplitMix(seed: seed)
+        var random = SeededGenerator(seed: seed)  // so every run decides the same requests
         var requests: [Request] = []
         requests.reserveCapacity(requestCount)
         for index in 0..<requestCount {
@@ -115,18 +116,5 @@ struct RBACWorkload {
              "resource": "Tool::\"\(request.input.resource)\"", "context": request.context, "expected": decision.rawValue]
         }
         return try JSONSerialization.data(withJSONObject: ["policies": cedar, "requests": list])
-    }
-}
-
-/// A small seeded generator, so every run decides the same requests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

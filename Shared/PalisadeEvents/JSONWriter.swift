@@ -34,7 +34,8 @@ enum JSONWriter {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            for (index, member) in members.sorted(by: { precedes($0.key, $1.key) }).enumerated() {
+            // String order is JSONEncoder's `.sortedKeys` order (by Unicode scalar).
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
                 write(member.key, into: &output)
                 output.append(UInt8(ascii: ":"))
@@ -43,11 +44,6 @@ enum JSONWriter {
             output.append(UInt8(ascii: "}"))
         }
         return true
-    }
-
-    /// The key order of `JSONEncoder`'s `.sortedKeys`: String's own (by Unicode scalar).
-    static func precedes(_ left: String, _ right: String) -> Bool {
-        left < right
     }
 
     /// Shortest round-trip digits, without a trailing ".0" (`1500`, `0.97`, `1e+21`).

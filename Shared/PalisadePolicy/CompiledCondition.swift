@@ -23,7 +23,7 @@ struct CompiledCondition {
 
     /// Whether the condition holds for `input`, whose resource is in the classes `classes`.
     func holds(_ input: DecisionInput, classes: UInt64) -> Bool {
-        ResolvedContext.resolving(program.rootKeys, table: program.rootKeyTable, tests: program.testCount, of: input) {
+        ResolvedContext.resolving(for: program, of: input) {
             program.holds(root, input, classes: classes, context: $0)
         }
     }

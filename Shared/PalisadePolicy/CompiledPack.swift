@@ -201,7 +201,7 @@ public final class CompiledPack: Sendable {
     /// The most restrictive rule that matches (the first among equals), if any does.
     private func strictestRule(_ input: DecisionInput, _ classes: UInt64) -> (PolicyEffect, Int)? {
         guard !rules.isEmpty else { return nil }
-        return ResolvedContext.resolving(conditions.rootKeys, table: conditions.rootKeyTable, tests: conditions.testCount, of: input) { context in
+        return ResolvedContext.resolving(for: conditions, of: input) { context in
             var best: (PolicyEffect, Int)?
             if let list = actionIndex.value(of: input.action) { consider(ruleLists[list], input, classes, context, &best) }
             consider(rulesForEveryAction, input, classes, context, &best)

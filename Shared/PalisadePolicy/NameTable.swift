@@ -36,8 +36,6 @@ struct NameTable: Sendable {
         mask = size - 1
     }
 
-    var isEmpty: Bool { names.isEmpty }
-
     /// The value stored for `name`, if the table has it.
     @inline(__always)
     func value(of name: String) -> Int? {

@@ -16,32 +16,27 @@ struct ResolvedContext {
         self.outcomes = outcomes
     }
 
-    /// Runs `body` with the values of `keys` in `input`'s context and room for the outcomes
-    /// of `tests` tests; `table` maps each of `keys` to its index.
+    /// Runs `body` with the values of `program`'s context keys in `input`'s context and room
+    /// for the outcomes of its tests.
     @inline(__always)
-    static func resolving<Result>(_ keys: [String], table: NameTable, tests: Int, of input: DecisionInput,
+    static func resolving<Result>(for program: ConditionProgram, of input: DecisionInput,
                                   _ body: (ResolvedContext) -> Result) -> Result {
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * ((tests + 63) / 64)) { outcomes in
+        let keys = program.rootKeys
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * ((program.testCount + 63) / 64)) { outcomes in
             outcomes.initialize(repeating: 0)
-            return resolving(keys, table: table, outcomes: outcomes, of: input, body)
-        }
-    }
-
-    @inline(__always)
-    private static func resolving<Result>(_ keys: [String], table: NameTable, outcomes: UnsafeMutableBufferPointer<UInt64>,
-                                          of input: DecisionInput, _ body: (ResolvedContext) -> Result) -> Result {
-        withUnsafeTemporaryAllocation(of: PolicyValue?.self, capacity: keys.count) { buffer in
-            buffer.initialize(repeating: nil)
-            defer { _ = buffer.deinitialize() }
-            if input.context.count <= keys.count * 2 {
-                // A context about the size of the key table: walking it costs no SipHash.
-                for (key, value) in input.context {
-                    if let slot = table.value(of: key) { buffer[slot] = value }
+            return withUnsafeTemporaryAllocation(of: PolicyValue?.self, capacity: keys.count) { values in
+                values.initialize(repeating: nil)
+                defer { _ = values.deinitialize() }
+                if input.context.count <= keys.count * 2 {
+                    // A context about the size of the key table: walking it costs no SipHash.
+                    for (key, value) in input.context {
+                        if let slot = program.rootKeyTable.value(of: key) { values[slot] = value }
+                    }
+                } else {
+                    for index in keys.indices { values[index] = input.context[keys[index]] }
                 }
-            } else {
-                for index in keys.indices { buffer[index] = input.context[keys[index]] }
+                return body(ResolvedContext(UnsafeBufferPointer(values), outcomes))
             }
-            return body(ResolvedContext(UnsafeBufferPointer(buffer), outcomes))
         }
     }
 

@@ -35,9 +35,11 @@ public enum MessageBody {
         guard let value = try? JSONDecoder().decode(Value.self, from: data) else {
             throw Problem.malformed("the body is not valid JSON of the expected shape")
         }
-        // Postgres text cannot hold U+0000: refuse it here rather than fail the statement.
-        if data.contains(0x5C), let parsed = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]), containsNUL(parsed) {
-            throw Problem.invalid("the body is not valid", errors: [ProblemField(index: nil, field: "", reason: "strings must not contain U+0000")])
+        // U+0000 can only arrive escaped, so only a body with a backslash is read again for it.
+        if data.contains(0x5C) {
+            var containsNUL = false
+            _ = try? JSONReader.parse(data, containsNUL: &containsNUL)
+            if containsNUL { throw nulProblem }
         }
         return value
     }
@@ -52,10 +54,7 @@ public enum MessageBody {
         guard let value = try? JSONReader.parse(data, containsNUL: &containsNUL) else {
             throw Problem.malformed("the body is not valid JSON")
         }
-        // Postgres text cannot hold U+0000: refuse it here rather than fail the statement.
-        if containsNUL {
-            throw Problem.invalid("the body is not valid", errors: [ProblemField(index: nil, field: "", reason: "strings must not contain U+0000")])
-        }
+        if containsNUL { throw nulProblem }
         return value
     }
 
@@ -67,13 +66,12 @@ public enum MessageBody {
         return hasBody ? try await decodeJSON(request, as: type, limit: limit) : absent
     }
 
-    static func containsNUL(_ value: Any) -> Bool {
-        switch value {
-        case let text as String: text.unicodeScalars.contains("\u{0}")
-        case let list as [Any]: list.contains(where: containsNUL)
-        case let map as [String: Any]: map.contains { containsNUL($0.key) || containsNUL($0.value) }
-        default: false
-        }
+    /// Postgres text cannot hold U+0000: a body with one is refused here rather than failing
+    /// its statement.
+    static var nulProblem: Problem {
+        Problem.invalid("the body is not valid", errors: [
+            ProblemField(index: nil, field: "", reason: "strings must not contain U+0000"),
+        ])
     }
 
 

@@ -1,30 +1,20 @@
 import Foundation
 @testable import PalisadeEvents
+import PalisadeGuardQuality
 import Testing
 
 /// `JSONReader` and `JSONWriter` against Foundation on seeded random documents: the writer
 /// must give `JSONEncoder`'s exact bytes (audit subjects are hashed as written), the reader
 /// the values `JSONDecoder` gives, and both must refuse what is not JSON.
 @Suite struct JSONTextTests {
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let pieces = ["a", "B", "z9", "a10", "a9", "_", "Ä", "ß", "é", "😀", "\"", "\\", "/", "\n", "\t", "\u{1}", "\u{1F}", " ", "key", "Key",
                          "\u{7F}", "日本", "x-y", "10", "2", "</script>"]
 
-    static func text(_ random: inout Seeded) -> String {
+    static func text(_ random: inout SeededGenerator) -> String {
         (0..<Int.random(in: 0...4, using: &random)).map { _ in pieces.randomElement(using: &random) ?? "" }.joined()
     }
 
-    static func value(_ random: inout Seeded, depth: Int = 0) -> JSONValue {
+    static func value(_ random: inout SeededGenerator, depth: Int = 0) -> JSONValue {
         switch Int.random(in: 0..<(depth > 3 ? 6 : 8), using: &random) {
         case 0: return .null
         case 1: return .bool(Bool.random(using: &random))
@@ -40,7 +30,7 @@ import Testing
     }
 
     @Test func theWriterGivesJSONEncodersBytes() throws {
-        var random = Seeded(state: 7)
+        var random = SeededGenerator(seed: 7)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for _ in 0..<2_000 {
@@ -53,7 +43,7 @@ import Testing
     }
 
     @Test func theReaderReadsWhatTheWriterWrote() throws {
-        var random = Seeded(state: 11)
+        var random = SeededGenerator(seed: 11)
         for _ in 0..<2_000 {
             let value = Self.value(&random)
             let text = try #require(JSONWriter.bytes(of: value))
