@@ -39,12 +39,12 @@ struct SourceCheck: Sendable {
             body = try await response.body.collect(upTo: Self.contentLimit)
         } catch {
             logger.warning("watched document unreachable", metadata: metadata.merging(["error": "\(error)"]) { $1 })
-            try await store.recordCheck(watcherID, tenantID: tenantID, status: "unreachable", etag: nil, lastModified: nil,
+            try await store.recordCheck(watcherID, tenantID: tenantID, status: "unreachable", failed: true, etag: nil, lastModified: nil,
                                         content: nil, intervalSeconds: source.intervalSeconds, logger: logger)
             return
         }
         guard status == 200 else {
-            try await store.recordCheck(watcherID, tenantID: tenantID, status: status == 304 ? "not_modified" : "http_\(status)",
+            try await store.recordCheck(watcherID, tenantID: tenantID, status: status == 304 ? "not_modified" : "http_\(status)", failed: status != 304,
                                         etag: nil, lastModified: nil, content: nil, intervalSeconds: source.intervalSeconds, logger: logger)
             return
         }

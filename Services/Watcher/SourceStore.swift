@@ -83,7 +83,8 @@ struct SourceStore: Sendable {
 
     /// Records a check: its outcome, validators for the next conditional request, the content
     /// seen (a snapshot when new) and when to look again.
-    func recordCheck(_ watcherID: UUID, tenantID: UUID, status: String, etag: String?, lastModified: String?,
+    /// `failed`: the source did not answer, or answered with an error.
+    func recordCheck(_ watcherID: UUID, tenantID: UUID, status: String, failed: Bool = false, etag: String?, lastModified: String?,
                      content: (hash: String, text: String)?, intervalSeconds: Int, logger: Logger) async throws {
         try await database.withTenant(.service("watcher", tenantID: tenantID), logger: logger) { connection in
             if let content {
@@ -93,10 +94,13 @@ struct SourceStore: Sendable {
                     ON CONFLICT DO NOTHING
                     """, logger: logger)
             }
+            // A failure doubles the wait before the next look, up to a day; an answer resets it.
             try await connection.query("""
                 UPDATE watcher.sources
                 SET last_status = \(status), last_checked_at = now(),
-                    next_check_at = now() + make_interval(secs => \(Double(intervalSeconds))),
+                    consecutive_failures = CASE WHEN \(failed) THEN consecutive_failures + 1 ELSE 0 END,
+                    next_check_at = now() + make_interval(secs => least(86400.0,
+                        \(Double(intervalSeconds)) * power(2, CASE WHEN \(failed) THEN least(consecutive_failures + 1, 16) ELSE 0 END))),
                     etag = coalesce(\(etag), etag), last_modified = coalesce(\(lastModified), last_modified),
                     content_hash = coalesce(\(content?.hash), content_hash)
                 WHERE watcher_id = \(watcherID)
