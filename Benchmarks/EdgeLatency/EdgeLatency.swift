@@ -68,18 +68,17 @@ struct EdgeLatency: AsyncParsableCommand {
         print("edge latency: GET /v1/events?limit=1 at \(rate) requests/s for \(seconds) s per scenario")
         var baseline: OpenLoop.Result?
         for scenario in chosen {
-            let result = await measure(scenario, client: client)
+            let result = try await measure(scenario)
             print(OpenLoop.line(scenario.name, result, baseline: baseline))
             if baseline == nil { baseline = result }
         }
         try await identityProvider.stop()
     }
 
-    func measure(_ scenario: Scenario, client: HTTPClient) async -> OpenLoop.Result {
-        await OpenLoop.measure(rate: rate, seconds: seconds) { index in
-            var request = HTTPClientRequest(url: scenario.base + "/v1/events?limit=1")
-            request.headers.add(name: "Authorization", value: "Bearer \(scenario.credential(index))")
-            return await OpenLoop.send(client, request)
+    func measure(_ scenario: Scenario) async throws -> OpenLoop.Result {
+        guard let url = URL(string: scenario.base + "/v1/events?limit=1") else { throw ValidationError("bad base URL \(scenario.base)") }
+        return try await PacedLoad.measure(url, rate: rate, seconds: seconds) { index in
+            PacedLoad.Request.get(url, headers: [("Authorization", "Bearer \(scenario.credential(index))")])
         }
     }
 }

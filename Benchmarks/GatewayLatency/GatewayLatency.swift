@@ -63,31 +63,30 @@ struct GatewayLatency: AsyncParsableCommand {
                 ["role": "user", "content": Self.prompt],
             ],
         ]))
-        func request(_ url: String, headers: [(String, String)]) -> HTTPClientRequest {
-            var request = HTTPClientRequest(url: url)
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            for (name, value) in headers { request.headers.add(name: name, value: value) }
-            request.body = .bytes(body)
-            return request
+        func request(_ address: String, headers: [(String, String)]) throws -> (URL, PacedLoad.Request) {
+            guard let url = URL(string: address) else { throw ValidationError("bad URL \(address)") }
+            return (url, PacedLoad.Request.post(url, headers: [("Content-Type", "application/json")] + headers, body: body))
         }
-        let direct = request("http://127.0.0.1:\(provider.port)/v1/chat/completions", headers: [("Authorization", "Bearer sk-bench")])
-        let palisade = request(gateway + "/v1/proxy/openai/v1/chat/completions",
-                               headers: [("Authorization", "Bearer \(apiKey)"), ("X-Palisade-Route", routeID)])
-        let viaLiteLLM = liteLLM.map {
-            request("http://127.0.0.1:\($0.port)/v1/chat/completions", headers: [("Authorization", "Bearer \(LiteLLMProxy.masterKey)")])
+        let direct = try request("http://127.0.0.1:\(provider.port)/v1/chat/completions", headers: [("Authorization", "Bearer sk-bench")])
+        let palisade = try request(gateway + "/v1/proxy/openai/v1/chat/completions",
+                                   headers: [("Authorization", "Bearer \(apiKey)"), ("X-Palisade-Route", routeID)])
+        let viaLiteLLM = try liteLLM.map {
+            try request("http://127.0.0.1:\($0.port)/v1/chat/completions", headers: [("Authorization", "Bearer \(LiteLLMProxy.masterKey)")])
+        }
+        func measure(_ target: (URL, PacedLoad.Request), rate: Int) async throws -> OpenLoop.Result {
+            try await PacedLoad.measure(target.0, rate: rate, seconds: seconds) { _ in target.1 }
         }
         print("inline gateway latency: POST chat/completions (\(body.readableBytes)-byte request, \(FakeProvider.completion.utf8.count)-character answer)")
         print("same fake provider, same machine, \(seconds) s per scenario")
         // The low rate first: a LiteLLM worker flooded at the high rate stays busy long after.
         for rate in [litellmRate, self.rate] {
             print("at \(rate) requests/s:")
-            let baseline = await OpenLoop.measure(rate: rate, seconds: seconds) { _ in await OpenLoop.send(client, direct) }
+            let baseline = try await measure(direct, rate: rate)
             print(OpenLoop.line("direct to the fake provider", baseline, baseline: nil))
-            let through = await OpenLoop.measure(rate: rate, seconds: seconds) { _ in await OpenLoop.send(client, palisade) }
+            let through = try await measure(palisade, rate: rate)
             print(OpenLoop.line("Palisade, full pipeline", through, baseline: baseline))
             if let viaLiteLLM {
-                let result = await OpenLoop.measure(rate: rate, seconds: seconds) { _ in await OpenLoop.send(client, viaLiteLLM) }
+                let result = try await measure(viaLiteLLM, rate: rate)
                 print(OpenLoop.line("LiteLLM proxy", result, baseline: baseline))
             }
         }

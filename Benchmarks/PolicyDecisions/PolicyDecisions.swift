@@ -159,14 +159,11 @@ struct PolicyDecisions: AsyncParsableCommand {
         }
         print("  http: POST /v1/decisions at \(rate) requests/s for \(httpSeconds) s per path (pack \(pack.id))")
         for (name, base, credential) in [("direct to policy (platform token)", policy, platformToken), ("through the gateway (API key)", gateway, apiKey)] {
-            let result = await OpenLoop.measure(rate: rate, seconds: httpSeconds) { index in
-                var request = HTTPClientRequest(url: base + "/v1/decisions")
-                request.method = .POST
-                request.headers.add(name: "Authorization", value: "Bearer \(credential)")
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.body = .bytes(bodies[index % bodies.count])
-                return await OpenLoop.send(client, request)
+            guard let url = URL(string: base + "/v1/decisions") else { throw ValidationError("bad base URL \(base)") }
+            let requests = bodies.map { body in
+                PacedLoad.Request.post(url, headers: [("Authorization", "Bearer \(credential)"), ("Content-Type", "application/json")], body: body)
             }
+            let result = try await PacedLoad.measure(url, rate: rate, seconds: httpSeconds) { requests[$0 % requests.count] }
             print(OpenLoop.line("    \(name)", result, baseline: nil))
         }
         try await admin.post("/v1/policy-packs/\(pack.id)/deactivate", [:], expecting: 200)

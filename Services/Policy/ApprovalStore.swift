@@ -75,10 +75,10 @@ struct ApprovalStore: Sendable {
             }
             if let (at, id) = before, let uuid = UUID(uuidString: id) {
                 try binds.append(at)
-                try binds.append(uuid)
+                binds.append(uuid)
                 query = PostgresQuery(unsafeSQL: query.sql + " AND (requested_at, approval_id) < ($\(binds.count - 1), $\(binds.count))")
             }
-            try binds.append(page.limit + 1)
+            binds.append(page.limit + 1)
             query = PostgresQuery(unsafeSQL: query.sql + " ORDER BY requested_at DESC, approval_id DESC LIMIT $\(binds.count)", binds: binds)
             return try await Self.approvals(try await connection.query(query, logger: logger))
         }

@@ -52,9 +52,9 @@ public struct TransactionalOutbox: Sendable {
     public func stage(_ entries: [Entry], on connection: PostgresConnection, logger: Logger) async throws {
         for entry in entries {
             var binds = PostgresBindings()
-            try binds.append(entry.tenantID)
-            try binds.append(entry.entryID)
-            try binds.append(entry.topic.rawValue)
+            binds.append(entry.tenantID)
+            binds.append(entry.entryID)
+            binds.append(entry.topic.rawValue)
             try binds.append(Data(entry.record))
             try binds.append(entry.requestID)
             try await connection.query(PostgresQuery(unsafeSQL: """
