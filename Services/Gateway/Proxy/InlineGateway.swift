@@ -209,13 +209,18 @@ struct InlineGateway: Sendable {
         if route.failMode == "fail_open" {
             call.bypassed = true
             call.decide(call.decision, reason: "\(stage) bypassed (fail_open)")
-            Self.bypassed.increment()
-            context.logger.warning("guard bypassed", metadata: ["route": "\(route.routeID)", "stage": "\(stage)"])
+            noteBypass(route: route, stage: stage, logger: context.logger)
             return
         }
         call.decide("block", reason: "\(stage) unavailable (fail_closed)")
         record(call, context)
         throw Problem.unavailable("the \(stage) did not finish within the route's budget and the route fails closed")
+    }
+
+    /// A guard step let through unfinished (fail_open): counted and logged; the call records it.
+    func noteBypass(route: ProxyRoute, stage: String, logger: Logger) {
+        Self.bypassed.increment()
+        logger.warning("guard bypassed", metadata: ["route": "\(route.routeID)", "stage": "\(stage)"])
     }
 
     // MARK: The response half (whole completions)

@@ -5,7 +5,8 @@ import PalisadeGuard
 /// come, each text delta goes through its stream's `StreamRedactor`, and events leave in their
 /// original order once their text is released — at most the route's hold-back window later.
 /// A finding the route blocks ends the stream with an error event in the provider's shape;
-/// events still held (which may carry the value) are never sent.
+/// events still held (which may carry the value) are never sent. Past the route's time budget
+/// the relay either stops scanning (`bypass`, fail_open) or ends the stream (`refuse`, fail_closed).
 struct StreamRelay {
     private struct Queued {
         var event: ServerSentEvent
@@ -24,6 +25,13 @@ struct StreamRelay {
     private var queue: [Queued] = []
     /// The finding that ended the stream, if one did.
     private(set) var blockedBy: Finding?
+    /// Scanning was given up: held events go out as the provider sent them, later ones unscanned.
+    private(set) var isBypassed = false
+    /// The stream was ended because it could not be scanned in time.
+    private(set) var isRefused = false
+
+    /// Whether the stream is over for the client (an error event was sent).
+    var hasEnded: Bool { blockedBy != nil || isRefused }
 
     init(provider: LLMProvider, policy: OutputPolicy, window: Int, vault: CallVault) {
         self.provider = provider
@@ -37,15 +45,16 @@ struct StreamRelay {
 
     /// Reads `bytes`; returns the text to send now.
     mutating func feed(_ bytes: some Sequence<UInt8>) throws -> String {
-        guard blockedBy == nil else { return "" }
+        guard !hasEnded else { return "" }
         for event in parser.feed(bytes) { try take(event) }
         return try output()
     }
 
     /// The upstream ended: everything held is released.
     mutating func finish() throws -> String {
-        guard blockedBy == nil else { return "" }
+        guard !hasEnded else { return "" }
         for event in parser.finish() { try take(event) }
+        if isBypassed { return try output() }
         for stream in redactors.keys.sorted() {
             guard var redactor = redactors[stream] else { continue }
             for piece in try redactor.finish() { released[stream, default: [:]][piece.index] = piece.text }
@@ -55,7 +64,24 @@ struct StreamRelay {
         return try output()
     }
 
+    /// Stops scanning: what is held and whatever comes after is relayed as it arrives.
+    mutating func bypass() throws -> String {
+        isBypassed = true
+        return try output()
+    }
+
+    /// Ends the stream with an error event in the provider's shape; nothing held is sent.
+    mutating func refuse(message: String) -> String {
+        isRefused = true
+        queue.removeAll()
+        return provider.errorEvent(message: message, code: "guard_unavailable")
+    }
+
     private mutating func take(_ event: ServerSentEvent) throws {
+        if isBypassed {
+            queue.append(Queued(event: event, json: nil, piece: nil))
+            return
+        }
         guard let json = (try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) as? [String: Any],
               let delta = provider.delta(json) else {
             queue.append(Queued(event: event, json: nil, piece: nil))
@@ -77,7 +103,7 @@ struct StreamRelay {
     private func pushedCount(_ stream: Int) -> Int { counts[stream] ?? 0 }
 
     private mutating func checkBlocks() {
-        if blockedBy == nil, let blocking = findings.first(where: { $0.confidence >= OutputPolicy.minimumConfidence && policy.blocks($0) }) {
+        if blockedBy == nil, !isBypassed, let blocking = findings.first(where: { $0.confidence >= OutputPolicy.minimumConfidence && policy.blocks($0) }) {
             blockedBy = blocking
         }
     }
@@ -92,7 +118,13 @@ struct StreamRelay {
         var out = ""
         while let first = queue.first {
             if let piece = first.piece {
-                guard let text = released[piece.stream]?[piece.index], let json = first.json else { break }
+                guard let text = released[piece.stream]?[piece.index], let json = first.json else {
+                    // Given up on: the event goes as it came.
+                    guard isBypassed else { break }
+                    out += first.event.encoded
+                    queue.removeFirst()
+                    continue
+                }
                 released[piece.stream]?[piece.index] = nil
                 let rewritten = provider.replacingDelta(json, with: text)
                 let data = try JSONSerialization.data(withJSONObject: rewritten, options: [.withoutEscapingSlashes])

@@ -40,13 +40,30 @@ struct StreamingGuard: Sendable {
             let vault = CallVault()
             var relay = StreamRelay(provider: provider, policy: OutputPolicy(route), window: route.streamHoldbackCharacters, vault: vault)
             var guardTime = Duration.zero
+            let budget = Duration.milliseconds(route.detectorBudgetMilliseconds)
             do {
                 for try await chunk in answer.body {
-                    let started = ContinuousClock.now
-                    let out = try relay.feed(chunk.readableBytesView)
-                    guardTime += ContinuousClock.now - started
+                    var out = ""
+                    // The budget covers the scanning of the whole stream, not the provider's pace;
+                    // once it is spent, the chunks after are not scanned.
+                    if !relay.isBypassed, guardTime >= budget {
+                        if route.failMode == "fail_open" {
+                            out += try relay.bypass()
+                            call.bypassed = true
+                            call.decide(call.decision, reason: "output scan bypassed (fail_open)")
+                            gateway.noteBypass(route: route, stage: "output scan", logger: logger)
+                        } else {
+                            out += relay.refuse(message: "the output scan did not finish within the route's budget and the route fails closed")
+                            call.decide("block", reason: "output scan unavailable (fail_closed)")
+                        }
+                    }
+                    if !relay.hasEnded {
+                        let started = ContinuousClock.now
+                        out += try relay.feed(chunk.readableBytesView)
+                        guardTime += ContinuousClock.now - started
+                    }
                     if !out.isEmpty { try await writer.write(ByteBuffer(string: out)) }
-                    if relay.blockedBy != nil { break }
+                    if relay.hasEnded { break }
                 }
                 let tail = try relay.finish()
                 if !tail.isEmpty { try await writer.write(ByteBuffer(string: tail)) }
@@ -61,7 +78,7 @@ struct StreamingGuard: Sendable {
             call.findings += findings.map { ("response", $0) }
             if let blocking = relay.blockedBy {
                 call.decide("block", reason: "sensitive output (\(blocking.detector))")
-            } else if OutputPolicy(route).decision(for: findings) == "redact" {
+            } else if !relay.isRefused, !relay.isBypassed, OutputPolicy(route).decision(for: findings) == "redact" {
                 call.decide("redact", reason: "sensitive output redacted")
             }
             do {
