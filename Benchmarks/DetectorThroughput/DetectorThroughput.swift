@@ -29,6 +29,7 @@ struct DetectorThroughput: ParsableCommand {
         if stages {
             let pieces = DetectorSpeed.chunks(ordinary, size: chunk)
             let bytes = Double(pieces.map(\.utf8.count).reduce(0, +) * 20)
+            for (name, value) in StageTiming.counts(pieces) { print(String(format: "  per text: %@ %.1f", name, value)) }
             for (stage, duration) in StageTiming.measure(pieces, rounds: 20) where !stage.hasPrefix("(") {
                 print("  stage \(stage.padding(toLength: 22, withPad: " ", startingAt: 0))"
                       + String(format: " %8.1f MB/s", bytes / (duration / .seconds(1)) / 1_000_000))

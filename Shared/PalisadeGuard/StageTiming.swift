@@ -27,4 +27,27 @@ public enum StageTiming {
         return [("fold", fold), ("tokenize", tokenize), ("match", match), ("structural", structural), ("whole injection scan", whole),
                 ("(sink)", .nanoseconds(sink % 2))]
     }
+
+    /// Per text, on average: words the lexicon knows, texts that need the ROT13 pass, markers.
+    public static func counts(_ texts: [String]) -> [(String, Double)] {
+        let engine = InjectionEngine.shared
+        var known = 0, rot13 = 0, markers = 0, spaced = 0, encoded = 0
+        for text in texts {
+            var text = text
+            text.withUTF8 { utf8 in
+                let folded = FoldedText(folding: utf8)
+                encoded += folded.encodedRuns.count
+                folded.bytes.withUnsafeBufferPointer { bytes in
+                    let tokens = engine.tokenize(bytes)
+                    known += tokens.words.count
+                    rot13 += tokens.hasROT13 ? 1 : 0
+                    markers += tokens.markerCandidates.count
+                    spaced += tokens.spacedRuns.count
+                }
+            }
+        }
+        let n = Double(max(1, texts.count))
+        return [("known words", Double(known) / n), ("ROT13 pass", Double(rot13) / n), ("marker candidates", Double(markers) / n),
+                ("spaced runs", Double(spaced) / n), ("encoded runs", Double(encoded) / n)]
+    }
 }
