@@ -158,6 +158,10 @@ struct PolicyDecisions: AsyncParsableCommand {
             ]))
         }
         print("  http: POST /v1/decisions at \(rate) requests/s for \(httpSeconds) s per path (pack \(pack.id))")
+        // The floor: the same service answering a route that does nothing, at the same rate.
+        guard let liveness = URL(string: policy + "/healthz") else { throw ValidationError("bad base URL \(policy)") }
+        let floor = try await PacedLoad.measure(liveness, rate: rate, seconds: httpSeconds) { _ in PacedLoad.Request.get(liveness, headers: []) }
+        print(OpenLoop.line("    GET /healthz on policy (the HTTP floor)", floor, baseline: nil))
         for (name, base, credential) in [("direct to policy (platform token)", policy, platformToken), ("through the gateway (API key)", gateway, apiKey)] {
             guard let url = URL(string: base + "/v1/decisions") else { throw ValidationError("bad base URL \(base)") }
             let requests = bodies.map { body in

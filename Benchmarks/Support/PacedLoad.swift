@@ -204,6 +204,10 @@ public enum PacedLoad {
                 if !latencies[index].isNaN { measured.append(latencies[index]) }
             }
             for connection in open.values { connection.channel.close(promise: nil) }
+            if let path = ProcessInfo.processInfo.environment["PALISADE_BENCH_TRACE"] {
+                let lines = latencies[warmUp...].map { String(format: "%.3f", $0) }.joined(separator: "\n")
+                FileManager.default.createFile(atPath: path + "." + String(Int(Date().timeIntervalSince1970)), contents: Data(lines.utf8))
+            }
             if failed > 0, firstFailure == nil { firstFailure = "no answer within 10 s" }
             promise.succeed(OpenLoop.Result(milliseconds: measured.sorted(), failed: failed, firstFailure: firstFailure))
         }

@@ -21,7 +21,7 @@ enum Incidents: ServiceDefinition {
             try await correlation.handle(batch)
         }
         let ledgerAppend = LedgerAppend(ledger: ledger, logger: host.logger)
-        let append = try host.consumer(group: "ledger", topics: [.audit]) { batch in
+        let append = try host.consumer(group: "ledger", topics: [.audit], batchWindow: ConsumerService.sinkBatchWindow) { batch in
             try await ledgerAppend.handle(batch)
         }
         try await host.run(router: router, services: [correlate, append])

@@ -1,3 +1,4 @@
+import PalisadeKafka
 import PalisadeService
 
 /// palisade-ingest: takes runtime and change events, produces them to Kafka, persists them.
@@ -9,7 +10,7 @@ enum Ingest: ServiceDefinition {
         let store = EventStore(database: host.database)
         let router = host.makeRouter()
         EventRoutes(producer: host.producer, store: store).register(on: router, registry: host.routes)
-        let persist = try host.consumer(group: "persist", topics: [.runtime, .change]) { batch in
+        let persist = try host.consumer(group: "persist", topics: [.runtime, .change], batchWindow: ConsumerService.sinkBatchWindow) { batch in
             try await store.persist(batch)
         }
         try await host.run(router: router, services: [persist])

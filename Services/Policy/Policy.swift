@@ -41,11 +41,14 @@ enum Policy: ServiceDefinition {
         }
         let expiry = ApprovalExpiry(store: approvals, outbox: outbox, logger: host.logger)
         let expirySeconds = try settings.integer("PALISADE_APPROVAL_EXPIRY_SWEEP_SECONDS", default: 5, range: 1...3600)
-        try await host.run(router: router, services: [
-            evaluate,
-            publisher,
+        var background: [any Service] = [evaluate, publisher]
+        if recheck > 0 {
+            background.append(PeriodicService(name: "active pack recheck", interval: active.recheck, logger: host.logger,
+                                              tick: active.recheckAll))
+        }
+        try await host.run(router: router, services: background + [
             PeriodicService(name: "policy outbox relay", interval: .seconds(5), logger: host.logger, tick: outbox.relayOnce),
             PeriodicService(name: "approval expiry", interval: .seconds(expirySeconds), logger: host.logger, tick: expiry.expireOnce),
-        ])
+        ] as [any Service])
     }
 }

@@ -20,7 +20,7 @@ enum Siem: ServiceDefinition {
         let router = host.makeRouter()
         DestinationRoutes(store: destinations).register(on: router, registry: host.routes)
         let forwarding = HECForwarding(destinations: destinations, producer: host.producer, retry: retry, logger: host.logger)
-        let forward = try host.consumer(group: "hec", topics: [.incidents, .audit], maxBatch: 500) { batch in
+        let forward = try host.consumer(group: "hec", topics: [.incidents, .audit], maxBatch: 500, batchWindow: ConsumerService.sinkBatchWindow) { batch in
             try await forwarding.handle(batch)
         }
         try await host.run(router: router, services: [forward])

@@ -22,7 +22,7 @@ enum Watcher: ServiceDefinition {
             logger: host.logger, tick: sources.pollOnce
         )
         let inventory = RouteInventory(store: store, logger: host.logger)
-        let routes = try host.consumer(group: "inventory", topics: [.runtime]) { batch in
+        let routes = try host.consumer(group: "inventory", topics: [.runtime], batchWindow: ConsumerService.sinkBatchWindow) { batch in
             try await inventory.handle(batch)
         }
         try await host.run(router: router, services: [routes, poller])

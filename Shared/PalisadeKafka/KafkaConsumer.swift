@@ -79,8 +79,12 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// One record at a time; ends when `stop()` or `close()` was called or the task is cancelled.
     public var messages: KafkaMessages { KafkaMessages(consumer: self) }
 
-    /// Up to `maxCount` records at a time: whatever is already fetched, never waiting to fill.
-    public func batches(maxCount: Int) -> KafkaBatches { KafkaBatches(consumer: self, maxCount: maxCount) }
+    /// Up to `maxCount` records at a time. With a zero `window` a batch is whatever is already
+    /// fetched; otherwise, once its first record arrived, a batch keeps filling for up to
+    /// `window` (a sink's batch timeout: fewer, fuller batches for a bounded delay).
+    public func batches(maxCount: Int, window: Duration = .zero) -> KafkaBatches {
+        KafkaBatches(consumer: self, maxCount: maxCount, window: window)
+    }
 
     /// Marks `message` handled; its offset (and every earlier one of its partition) will be
     /// committed.
@@ -145,19 +149,27 @@ public final class KafkaConsumer: @unchecked Sendable {
         try await Metadata.probe(handle: SendableHandle(handle), timeout: timeout)
     }
 
-    /// Polls until at least one record arrived (then takes up to `maxCount` without waiting),
-    /// or returns nil once stopped or cancelled.
-    func nextBatch(maxCount: Int) async throws -> [KafkaMessage]? {
+    /// Polls until at least one record arrived, then takes up to `maxCount` for as long as
+    /// `window` after it (only what is already fetched for a zero window); returns nil once
+    /// stopped or cancelled.
+    func nextBatch(maxCount: Int, window: Duration = .zero) async throws -> [KafkaMessage]? {
         while !Task.isCancelled {
             let handle = SendableHandle(self.handle)
             let outcome: PollOutcome = try await BlockingCalls.run { [self] in
                 do {
                     return try self.withOpenHandle(allowStopping: false) { _ in
                         var batch: [KafkaMessage] = []
-                        var timeout: Int32 = 100
-                        while batch.count < maxCount, let message = try self.poll(handle.pointer, timeout: timeout) {
+                        // Set by the first record; nil while the batch is still empty.
+                        var closesAt: ContinuousClock.Instant?
+                        while batch.count < maxCount {
+                            let timeout = closesAt.map(Self.milliseconds(until:)) ?? 100
+                            guard let message = try self.poll(handle.pointer, timeout: timeout) else {
+                                // An event other than a record, while the window is still open.
+                                if let closesAt, timeout > 0, ContinuousClock.now < closesAt { continue }
+                                break
+                            }
                             batch.append(message)
-                            timeout = 0
+                            if closesAt == nil { closesAt = .now + window }
                         }
                         return .messages(batch)
                     }
@@ -172,6 +184,14 @@ public final class KafkaConsumer: @unchecked Sendable {
             }
         }
         return nil
+    }
+
+    /// Whole milliseconds left until `instant`, rounded up (0 once it passed).
+    private static func milliseconds(until instant: ContinuousClock.Instant) -> Int32 {
+        let left = ContinuousClock.now.duration(to: instant)
+        guard left > .zero else { return 0 }
+        let (seconds, attoseconds) = left.components
+        return Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 
     private enum PollOutcome: Sendable {
@@ -282,17 +302,19 @@ public struct KafkaBatches: AsyncSequence, Sendable {
     public typealias Element = [KafkaMessage]
     let consumer: KafkaConsumer
     let maxCount: Int
+    let window: Duration
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         let consumer: KafkaConsumer
         let maxCount: Int
+        let window: Duration
 
         public mutating func next() async throws -> [KafkaMessage]? {
-            try await consumer.nextBatch(maxCount: maxCount)
+            try await consumer.nextBatch(maxCount: maxCount, window: window)
         }
     }
 
-    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(consumer: consumer, maxCount: maxCount) }
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(consumer: consumer, maxCount: maxCount, window: window) }
 }
 
 /// What the rebalance callback knows: the member's assignment, for logs and readiness.

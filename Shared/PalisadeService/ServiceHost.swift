@@ -54,9 +54,10 @@ public struct ServiceHost: Sendable {
     }
 
     /// A consumer-group member for `topics`, running `handler` on each batch (see
-    /// `ConsumerService` for the commit and retry rules).
+    /// `ConsumerService` for the commit and retry rules). Sinks nobody waits on pass a
+    /// `batchWindow` so that a steady trickle of records arrives in full batches.
     public func consumer(
-        group: String, topics: [Topic], maxBatch: Int = 500,
+        group: String, topics: [Topic], maxBatch: Int = 500, batchWindow: Duration = .zero,
         handler: @escaping ConsumerService.Handler
     ) throws -> ConsumerService {
         var configuration = try settings.kafka()
@@ -65,7 +66,8 @@ public struct ServiceHost: Sendable {
             configuration: configuration, groupID: "palisade-\(descriptor.name)-\(group)",
             topics: topics.map(\.name), logger: logger
         )
-        return ConsumerService(name: group, consumer: consumer, deadLetters: producer, maxBatch: maxBatch, logger: logger, handler: handler)
+        return ConsumerService(name: group, consumer: consumer, deadLetters: producer, maxBatch: maxBatch, batchWindow: batchWindow,
+                               logger: logger, handler: handler)
     }
 
     /// A consumer of this process alone, in a group nobody else joins, reading `topics` from

@@ -15,15 +15,16 @@ import Testing
     let environment: TestEnvironment
     let stack: ServiceStack
     let signingKey = PackSigningKey(keyID: "ci-2026")
+    /// What the policy service is started with (a second instance gets the same).
+    let policyEnvironment: [String: String]
 
     init() async throws {
         environment = try TestEnvironment.load()
         let keysFile = "\(environment["PALISADE_TEST_STATE"])/trusted-pack-keys-\(UUID().uuidString.prefix(8)).json"
         try Data(CanonicalJSON.object(["keys": .array([signingKey.verifyingKey.jsonObject])]).bytes)
             .write(to: URL(fileURLWithPath: keysFile))
-        stack = try await ServiceStack(["ingest", "policy", "incidents"], environment: environment, extra: [
-            "PALISADE_POLICY_TRUSTED_KEYS_FILE": keysFile, "PALISADE_APPROVAL_EXPIRY_SWEEP_SECONDS": "1",
-        ])
+        policyEnvironment = ["PALISADE_POLICY_TRUSTED_KEYS_FILE": keysFile, "PALISADE_APPROVAL_EXPIRY_SWEEP_SECONDS": "1"]
+        stack = try await ServiceStack(["ingest", "policy", "incidents"], environment: environment, extra: policyEnvironment)
     }
 
     func admin(_ tenant: UUID, subject: String = "user:test") async throws -> APIClient {
@@ -232,6 +233,32 @@ import Testing
         ]])
         #expect(bad.status == 422)
         #expect((bad.json["errors"] as? [[String: Any]])?.allSatisfy { $0["index"] as? Int == 1 } == true, "\(bad.text)")
+        try await stack.stop()
+    }
+
+    /// Each instance decides from its compiled copy of the set; a change made through another
+    /// instance reaches it through the background recheck, with no restart.
+    @Test func anotherInstancesChangeReachesThisOne() async throws {
+        let admin = try await admin(UUID())
+        var secondEnvironment = policyEnvironment
+        secondEnvironment["PALISADE_POLICY_RECHECK_MILLISECONDS"] = "300"
+        let second = try await ServiceStack(["policy"], environment: environment, extra: secondEnvironment)
+        let elsewhere = APIClient(base: second.gatewayURL, credential: admin.credential)
+        let before = try await decide(elsewhere, user: "amy", roles: ["support"], action: "read", resource: "tool:crm.contacts")
+        #expect(before["reason"] as? String == "no_active_pack")
+
+        #expect(try await push(admin, Self.supportPack(version: "1.0.0")).status == 201)
+        #expect(try await admin.post("/v1/policy-packs/support/activate", json: ["version": "1.0.0"]).status == 200)
+        try await poll(timeout: .seconds(15), what: "the other instance allowing under the activated pack") {
+            try await self.decide(elsewhere, user: "amy", roles: ["support"], action: "read", resource: "tool:crm.contacts")["decision"]
+                as? String == "allow"
+        }
+        #expect(try await admin.post("/v1/policy-packs/support/deactivate", json: [:]).status == 200)
+        try await poll(timeout: .seconds(15), what: "the other instance back to no active pack") {
+            try await self.decide(elsewhere, user: "amy", roles: ["support"], action: "read", resource: "tool:crm.contacts")["reason"]
+                as? String == "no_active_pack"
+        }
+        try await second.stop()
         try await stack.stop()
     }
 
