@@ -73,11 +73,11 @@ struct InlineGateway: Sendable {
         }
         var call = CallRecord(tenantID: scope.tenantID, requestID: context.requestID, subject: claims.sub.value, routeID: routeID, provider: provider)
         let body = try await MessageBody.collect(request, limit: route.requestLimitBytes)
-        guard let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
+        guard let json = try? JSONReader.parse(body), case .object = json else {
             return refusal(provider, status: .badRequest, "the request body must be a JSON object", code: "invalid_json", call: &call, context)
         }
-        call.model = json["model"] as? String ?? ""
-        let streaming = json["stream"] as? Bool ?? false
+        call.model = json["model"]?.stringValue ?? ""
+        let streaming = if case .bool(true)? = json["stream"] { true } else { false }
         call.streamed = streaming
 
         if !route.allowedModels.isEmpty, !route.allowedModels.contains(call.model) {
@@ -240,20 +240,20 @@ struct InlineGateway: Sendable {
         guard !rawFindings.isEmpty || hasUnicodeEscapes else {
             return respond(status: status, contentType: contentType, body: payload, call: &call, context)
         }
-        guard let json = (try? JSONSerialization.jsonObject(with: Data(buffer: payload))) as? [String: Any] else {
+        guard let json = payload.withUnsafeReadableBytes({ try? JSONReader.parse($0) }), case .object = json else {
             return respond(status: status, contentType: contentType, body: payload, call: &call, context)
         }
         let policy = OutputPolicy(route)
         let vaulted = CallVault()
         let scanStarted = ContinuousClock.now
-        var rewritten: Any = json
+        var rewritten = json
         var found: [Finding] = []
         for (path, text) in provider.completionTexts(json) {
             let findings = scanner.scan(text, detectors: .dataLoss).filter { $0.confidence >= OutputPolicy.minimumConfidence }
             guard !findings.isEmpty else { continue }
             found += findings
             let redacted = try Redactor.redact(text, findings: findings, vault: vaulted, mode: policy.redaction(for:))
-            rewritten = JSONPath.setting(redacted, at: path[...], in: rewritten)
+            rewritten = JSONPath.setting(.string(redacted), at: path[...], in: rewritten)
         }
         if ContinuousClock.now - scanStarted > .milliseconds(route.detectorBudgetMilliseconds) {
             try bypassOrRefuse(route, stage: "output scan", call: &call, context)
@@ -269,8 +269,7 @@ struct InlineGateway: Sendable {
         case "redact":
             call.decide("redact", reason: "sensitive output redacted")
             try await vault.store(vaulted.collected, scope: scope, requestID: context.requestID, logger: context.logger)
-            let data = (try? JSONSerialization.data(withJSONObject: rewritten, options: [.withoutEscapingSlashes])) ?? Data(buffer: payload)
-            return respond(status: status, contentType: "application/json", body: ByteBuffer(data: data), call: &call, context)
+            return respond(status: status, contentType: "application/json", body: ByteBuffer(data: rewritten.canonicalJSON()), call: &call, context)
         default:
             return respond(status: status, contentType: contentType, body: payload, call: &call, context)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import PalisadeEvents
 
 /// What the gateway knows about each provider's wire format: where the prompt's untrusted
 /// text is, where the completion's text is (whole and streamed), how to authenticate, and
@@ -43,89 +44,93 @@ enum LLMProvider: String, Sendable {
 
     /// Text in the request that did not come from the customer's own system prompt: user turns,
     /// tool results and embedding inputs. That is where injected instructions arrive.
-    func untrustedTexts(_ body: [String: Any]) -> [String] {
+    func untrustedTexts(_ body: JSONValue) -> [String] {
         var texts: [String] = []
-        if let input = body["input"] {
-            if let text = input as? String { texts.append(text) }
-            if let list = input as? [Any] { texts += list.compactMap { $0 as? String } }
+        switch body["input"] {
+        case .string(let text)?: texts.append(text)
+        case .array(let inputs)?: texts += inputs.compactMap(\.stringValue)
+        default: break
         }
-        for message in body["messages"] as? [[String: Any]] ?? [] {
-            let role = message["role"] as? String ?? ""
-            guard !["system", "developer"].contains(role) else { continue }
-            texts += Self.texts(in: message["content"])
+        if case .array(let messages)? = body["messages"] {
+            for message in messages {
+                let role = message["role"]?.stringValue ?? ""
+                guard role != "system", role != "developer" else { continue }
+                texts += Self.texts(in: message["content"])
+            }
         }
         return texts
     }
 
     /// Strings of a content field: a string, or blocks with `text` (and tool results' content).
-    private static func texts(in content: Any?) -> [String] {
-        if let text = content as? String { return [text] }
-        guard let blocks = content as? [[String: Any]] else { return [] }
-        return blocks.flatMap { block -> [String] in
-            var found: [String] = []
-            if let text = block["text"] as? String { found.append(text) }
-            if block["content"] != nil { found += texts(in: block["content"]) }
-            return found
+    private static func texts(in content: JSONValue?) -> [String] {
+        switch content {
+        case .string(let text)?:
+            return [text]
+        case .array(let blocks)?:
+            return blocks.flatMap { block -> [String] in
+                var found: [String] = []
+                if let text = block["text"]?.stringValue { found.append(text) }
+                if let nested = block["content"] { found += texts(in: nested) }
+                return found
+            }
+        default:
+            return []
         }
     }
 
     // MARK: Completions
 
     /// The completion's text fields as paths into the JSON, for scanning and rewriting.
-    func completionTexts(_ body: [String: Any]) -> [(path: [Any], text: String)] {
+    func completionTexts(_ body: JSONValue) -> [(path: [JSONPath.Step], text: String)] {
         switch self {
         case .openai:
-            return (body["choices"] as? [[String: Any]] ?? []).enumerated().compactMap { index, choice in
-                ((choice["message"] as? [String: Any])?["content"] as? String).map { (["choices", index, "message", "content"], $0) }
+            guard case .array(let choices)? = body["choices"] else { return [] }
+            return choices.enumerated().compactMap { index, choice in
+                choice["message"]?["content"]?.stringValue.map { ([.key("choices"), .index(index), .key("message"), .key("content")], $0) }
             }
         case .anthropic:
-            return (body["content"] as? [[String: Any]] ?? []).enumerated().compactMap { index, block in
-                (block["text"] as? String).map { (["content", index, "text"], $0) }
+            guard case .array(let blocks)? = body["content"] else { return [] }
+            return blocks.enumerated().compactMap { index, block in
+                block["text"]?.stringValue.map { ([.key("content"), .index(index), .key("text")], $0) }
             }
         }
     }
 
     /// A streamed event's text delta: which stream (choice or content block) and the text.
-    func delta(_ event: [String: Any]) -> (stream: Int, text: String)? {
+    func delta(_ event: JSONValue) -> (stream: Int, text: String)? {
         switch self {
         case .openai:
-            guard let choices = event["choices"] as? [[String: Any]], choices.count == 1,
-                  let delta = choices[0]["delta"] as? [String: Any], let text = delta["content"] as? String else { return nil }
-            return (choices[0]["index"] as? Int ?? 0, text)
+            guard case .array(let choices)? = event["choices"], choices.count == 1,
+                  let text = choices[0]["delta"]?["content"]?.stringValue else { return nil }
+            return (Self.streamIndex(choices[0]["index"]), text)
         case .anthropic:
-            guard event["type"] as? String == "content_block_delta", let delta = event["delta"] as? [String: Any],
-                  delta["type"] as? String == "text_delta", let text = delta["text"] as? String else { return nil }
-            return (event["index"] as? Int ?? 0, text)
+            guard event["type"]?.stringValue == "content_block_delta", let delta = event["delta"],
+                  delta["type"]?.stringValue == "text_delta", let text = delta["text"]?.stringValue else { return nil }
+            return (Self.streamIndex(event["index"]), text)
         }
     }
 
+    private static func streamIndex(_ value: JSONValue?) -> Int {
+        Int(truncatingIfNeeded: value?.integerValue ?? 0)
+    }
+
     /// The event with its text delta replaced.
-    func replacingDelta(_ event: [String: Any], with text: String) -> [String: Any] {
-        var event = event
+    func replacingDelta(_ event: JSONValue, with text: String) -> JSONValue {
         switch self {
-        case .openai:
-            guard var choices = event["choices"] as? [[String: Any]], !choices.isEmpty,
-                  var delta = choices[0]["delta"] as? [String: Any] else { return event }
-            delta["content"] = text
-            choices[0]["delta"] = delta
-            event["choices"] = choices
-        case .anthropic:
-            guard var delta = event["delta"] as? [String: Any] else { return event }
-            delta["text"] = text
-            event["delta"] = delta
+        case .openai: JSONPath.setting(.string(text), at: [.key("choices"), .index(0), .key("delta"), .key("content")], in: event)
+        case .anthropic: JSONPath.setting(.string(text), at: [.key("delta"), .key("text")], in: event)
         }
-        return event
     }
 
     // MARK: Errors
 
     /// A refusal in the provider's error shape, e.g. a blocked prompt.
     func errorBody(message: String, type: String = "invalid_request_error", code: String) -> Data {
-        let body: [String: Any] = switch self {
-        case .openai: ["error": ["message": message, "type": type, "param": NSNull(), "code": code]]
-        case .anthropic: ["type": "error", "error": ["type": type, "message": message]]
+        let body: JSONValue = switch self {
+        case .openai: .object(["error": .object(["message": .string(message), "type": .string(type), "param": .null, "code": .string(code)])])
+        case .anthropic: .object(["type": .string("error"), "error": .object(["type": .string(type), "message": .string(message)])])
         }
-        return (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data()
+        return body.canonicalJSON()
     }
 
     /// The same refusal as a server-sent event, to end a stream that turned out to need it.
@@ -140,16 +145,28 @@ enum LLMProvider: String, Sendable {
 
 /// Setting a value at a path of keys and indices in parsed JSON.
 enum JSONPath {
-    static func setting(_ value: Any, at path: ArraySlice<Any>, in root: Any) -> Any {
+    enum Step: Sendable {
+        case key(String)
+        case index(Int)
+    }
+
+    /// `root` with `value` at `path`; unchanged when the path leads nowhere (a member is set
+    /// only where its object already has it, except the last, which may be new).
+    static func setting(_ value: JSONValue, at path: ArraySlice<Step>, in root: JSONValue) -> JSONValue {
         guard let first = path.first else { return value }
-        if let key = first as? String, var object = root as? [String: Any], let child = object[key] {
-            object[key] = setting(value, at: path.dropFirst(), in: child)
-            return object
-        }
-        if let index = first as? Int, var array = root as? [Any], array.indices.contains(index) {
+        switch (first, root) {
+        case (.key(let key), .object(var object)):
+            if let child = object[key] {
+                object[key] = setting(value, at: path.dropFirst(), in: child)
+            } else if path.count == 1 {
+                object[key] = value
+            }
+            return .object(object)
+        case (.index(let index), .array(var array)) where array.indices.contains(index):
             array[index] = setting(value, at: path.dropFirst(), in: array[index])
-            return array
+            return .array(array)
+        default:
+            return root
         }
-        return root
     }
 }

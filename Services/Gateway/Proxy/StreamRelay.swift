@@ -1,4 +1,5 @@
 import Foundation
+import PalisadeEvents
 import PalisadeGuard
 
 /// The streamed completion, rewritten on its way through: server-sent events are read as they
@@ -10,7 +11,7 @@ import PalisadeGuard
 struct StreamRelay {
     private struct Queued {
         var event: ServerSentEvent
-        var json: [String: Any]?
+        var json: JSONValue?
         /// The delta's stream and its piece index in that stream's redactor.
         var piece: (stream: Int, index: Int)?
     }
@@ -82,8 +83,7 @@ struct StreamRelay {
             queue.append(Queued(event: event, json: nil, piece: nil))
             return
         }
-        guard let json = (try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) as? [String: Any],
-              let delta = provider.delta(json) else {
+        guard let json = try? JSONReader.parse(event.data.utf8), let delta = provider.delta(json) else {
             queue.append(Queued(event: event, json: nil, piece: nil))
             return
         }
@@ -126,9 +126,8 @@ struct StreamRelay {
                     continue
                 }
                 released[piece.stream]?[piece.index] = nil
-                let rewritten = provider.replacingDelta(json, with: text)
-                let data = try JSONSerialization.data(withJSONObject: rewritten, options: [.withoutEscapingSlashes])
-                out += first.event.replacingData(String(decoding: data, as: UTF8.self)).encoded
+                let rewritten = provider.replacingDelta(json, with: text).canonicalJSON()
+                out += first.event.replacingData(String(decoding: rewritten, as: UTF8.self)).encoded
             } else {
                 out += first.event.encoded
             }
