@@ -41,14 +41,13 @@ enum Policy: ServiceDefinition {
         }
         let expiry = ApprovalExpiry(store: approvals, outbox: outbox, logger: host.logger)
         let expirySeconds = try settings.integer("PALISADE_APPROVAL_EXPIRY_SWEEP_SECONDS", default: 5, range: 1...3600)
-        var background: [any Service] = [evaluate, publisher]
-        if recheck > 0 {
-            background.append(PeriodicService(name: "active pack recheck", interval: active.recheck, logger: host.logger,
-                                              tick: active.recheckAll))
-        }
-        try await host.run(router: router, services: background + [
+        let recheckPacks = recheck > 0
+            ? [PeriodicService(name: "active pack recheck", interval: active.recheck, logger: host.logger, tick: active.recheckAll)] : []
+        try await host.run(router: router, services: [
+            evaluate,
+            publisher,
             PeriodicService(name: "policy outbox relay", interval: .seconds(5), logger: host.logger, tick: outbox.relayOnce),
             PeriodicService(name: "approval expiry", interval: .seconds(expirySeconds), logger: host.logger, tick: expiry.expireOnce),
-        ] as [any Service])
+        ] + recheckPacks)
     }
 }

@@ -162,7 +162,7 @@ public final class KafkaConsumer: @unchecked Sendable {
                         // Set by the first record; nil while the batch is still empty.
                         var closesAt: ContinuousClock.Instant?
                         while batch.count < maxCount {
-                            let timeout = closesAt.map(Self.milliseconds(until:)) ?? 100
+                            let timeout = closesAt.map { max(.zero, ContinuousClock.now.duration(to: $0)).milliseconds32 } ?? 100
                             guard let message = try self.poll(handle.pointer, timeout: timeout) else {
                                 // An event other than a record, while the window is still open.
                                 if let closesAt, timeout > 0, ContinuousClock.now < closesAt { continue }
@@ -184,14 +184,6 @@ public final class KafkaConsumer: @unchecked Sendable {
             }
         }
         return nil
-    }
-
-    /// Whole milliseconds left until `instant`, rounded up (0 once it passed).
-    private static func milliseconds(until instant: ContinuousClock.Instant) -> Int32 {
-        let left = ContinuousClock.now.duration(to: instant)
-        guard left > .zero else { return 0 }
-        let (seconds, attoseconds) = left.components
-        return Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
     }
 
     private enum PollOutcome: Sendable {
