@@ -171,6 +171,8 @@ public struct DLPScanner: Sendable {
     // MARK: Secrets with a known prefix
 
     private func lowercasePrefixed(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> ByteFinding? {
+        // These letters start many ordinary words; the second byte rules nearly all of them out.
+        guard index + 1 < text.count, Self.startsPrefix(text[index], text[index + 1]) else { return nil }
         switch text[index] {
         case UInt8(ascii: "s"):
             if Self.hasPrefix(text, at: index, "sk-ant-") { return token(.anthropicKey, text, index, prefix: 7, minimum: 20, confidence: 0.99) }
@@ -215,6 +217,18 @@ public struct DLPScanner: Sendable {
             break
         }
         return nil
+    }
+
+    /// Whether two bytes begin one of the lowercase prefixes above (`sk`, `rk`, `wh`, `gh`, `gi`,
+    /// `xo`, `ey`, `ho`, `ht`).
+    @inline(__always)
+    private static func startsPrefix(_ first: UInt8, _ second: UInt8) -> Bool {
+        switch (first, second) {
+        case (0x73, 0x6B), (0x72, 0x6B), (0x77, 0x68), (0x67, 0x68), (0x67, 0x69), (0x78, 0x6F), (0x65, 0x79), (0x68, 0x6F), (0x68, 0x74):
+            return true
+        default:
+            return false
+        }
     }
 
     /// A token of `prefix` bytes then at least `minimum` bytes of `alphabet`, ending at a word boundary.

@@ -2,10 +2,12 @@
 enum EncodedPayload {
     enum Kind { case base64, hex }
 
-    /// Bytes a base64 or hex run is made of (`=` padding included).
-    static let alphabet: [Bool] = (0..<128).map { byte in
-        (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
+    /// By ASCII byte, all ones for the bytes a base64 or hex run is made of (`=` padding
+    /// included) and zero for the others: a mask, so that loops can count runs without a branch.
+    static let runMask: [Int] = (0..<128).map { byte in
+        let inRun = (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
             || [0x2B, 0x2F, 0x3D, 0x2D, 0x5F].contains(byte)
+        return inRun ? -1 : 0
     }
 
     private static let base64Values: [Int8] = {

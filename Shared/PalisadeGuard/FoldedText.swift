@@ -60,7 +60,7 @@ struct FoldedText: Sendable {
         let count = utf8.count
         var runs: [Range<Int>] = []
         bytes = ASCIIFold.table.withUnsafeBufferPointer { ascii in
-            EncodedPayload.alphabet.withUnsafeBufferPointer { encoded in
+            EncodedPayload.runMask.withUnsafeBufferPointer { encoded in
                 [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
                     runs = Self.foldASCII(utf8, into: out, ascii: ascii, encoded: encoded)
                     initialized = count
@@ -70,23 +70,22 @@ struct FoldedText: Sendable {
         encodedRuns = runs
     }
 
-    /// Lowercases `utf8` into `out` and returns its encoded runs; the loop's state stays in registers.
+    /// Lowercases `utf8` into `out` and returns its encoded runs. The run length is kept with a
+    /// mask, not a branch: word and separator bytes alternate every few bytes, and a branch on
+    /// them is mispredicted about once a word, which cost more than the rest of the loop.
     private static func foldASCII(_ utf8: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>,
-                                  ascii: UnsafeBufferPointer<UInt8>, encoded: UnsafeBufferPointer<Bool>) -> [Range<Int>] {
+                                  ascii: UnsafeBufferPointer<UInt8>, encoded: UnsafeBufferPointer<Int>) -> [Range<Int>] {
         var runs: [Range<Int>] = []
-        var runStart = -1
+        var run = 0
         let count = utf8.count
         for index in 0..<count {
-            let byte = utf8[index]
-            out[index] = ascii[Int(byte)]
-            if encoded[Int(byte)] {
-                if runStart < 0 { runStart = index }
-            } else if runStart >= 0 {
-                if index - runStart >= minimumEncodedRun { runs.append(runStart..<index) }
-                runStart = -1
-            }
+            let byte = Int(utf8[index])
+            out[index] = ascii[byte]
+            let next = (run &+ 1) & encoded[byte]
+            if run >= minimumEncodedRun && next == 0 { runs.append(index - run..<index) }
+            run = next
         }
-        if runStart >= 0, count - runStart >= minimumEncodedRun { runs.append(runStart..<count) }
+        if run >= minimumEncodedRun { runs.append(count - run..<count) }
         return runs
     }
 
@@ -120,12 +119,12 @@ struct FoldedText: Sendable {
         var dropped: [(UInt32, Range<Int>, Bool)] = []
         let folded = [UInt8](unsafeUninitializedCapacity: size) { out, initialized in
             ASCIIFold.table.withUnsafeBufferPointer { ascii in
-                EncodedPayload.alphabet.withUnsafeBufferPointer { encoded in
+                EncodedPayload.runMask.withUnsafeBufferPointer { encoded in
                     table.pool.withUnsafeBufferPointer { pool in
                         var originBuffer = origins ?? []
                         originBuffer.withUnsafeMutableBufferPointer { originOut in
                             var written = 0
-                            var runStart = -1
+                            var run = 0
                             var index = 0
                             @inline(__always) func put(_ byte: UInt8, from origin: Int) {
                                 out[written] = byte
@@ -136,19 +135,14 @@ struct FoldedText: Sendable {
                                 let lead = utf8[index]
                                 if lead < 0x80 {
                                     put(ascii[Int(lead)], from: index)
-                                    if encoded[Int(lead)] {
-                                        if runStart < 0 { runStart = index }
-                                    } else if runStart >= 0 {
-                                        if index - runStart >= Self.minimumEncodedRun { runs.append(runStart..<index) }
-                                        runStart = -1
-                                    }
+                                    let next = (run &+ 1) & encoded[Int(lead)]
+                                    if run >= Self.minimumEncodedRun && next == 0 { runs.append(index - run..<index) }
+                                    run = next
                                     index += 1
                                     continue
                                 }
-                                if runStart >= 0 {
-                                    if index - runStart >= Self.minimumEncodedRun { runs.append(runStart..<index) }
-                                    runStart = -1
-                                }
+                                if run >= Self.minimumEncodedRun { runs.append(index - run..<index) }
+                                run = 0
                                 let (value, length) = Self.decode(utf8, at: index)
                                 switch table.fold(value) {
                                 case .keep:
@@ -162,7 +156,7 @@ struct FoldedText: Sendable {
                                 }
                                 index += length
                             }
-                            if runStart >= 0, count - runStart >= Self.minimumEncodedRun { runs.append(runStart..<count) }
+                            if run >= Self.minimumEncodedRun { runs.append(count - run..<count) }
                             initialized = written
                         }
                         if moved { origins = originBuffer }

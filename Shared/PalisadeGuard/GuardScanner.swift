@@ -37,20 +37,31 @@ public struct GuardScanner: Sendable {
 enum ScalarOffsets {
     static func findings(_ found: [ByteFinding], in utf8: UnsafeBufferPointer<UInt8>) -> [Finding] {
         guard !found.isEmpty else { return [] }
-        let offsets = Set(found.flatMap { [$0.start, $0.end] }).sorted()
-        var scalars: [Int: Int] = [:]
+        var offsets = found.flatMap { [$0.start, $0.end] }
+        offsets.sort()
+        // `scalars[i]` is the scalar offset of byte offset `offsets[i]`.
+        var scalars = [Int](repeating: 0, count: offsets.count)
         var scalar = 0
         var byte = 0
-        for offset in offsets {
+        for (index, offset) in offsets.enumerated() {
             while byte < offset && byte < utf8.count {
                 if utf8[byte] & 0xC0 != 0x80 { scalar += 1 }
                 byte += 1
             }
-            scalars[offset] = scalar
+            scalars[index] = scalar
+        }
+        func scalarOffset(_ offset: Int) -> Int {
+            var low = 0
+            var high = offsets.count
+            while low < high {
+                let middle = (low + high) / 2
+                if offsets[middle] < offset { low = middle + 1 } else { high = middle }
+            }
+            return scalars[low]
         }
         return found.map { finding in
             Finding(detector: finding.detector, category: finding.category,
-                    start: scalars[finding.start] ?? 0, end: scalars[finding.end] ?? scalar, confidence: finding.confidence)
+                    start: scalarOffset(finding.start), end: scalarOffset(finding.end), confidence: finding.confidence)
         }.sorted { ($0.start, $0.end, $0.detector) < ($1.start, $1.end, $1.detector) }
     }
 }

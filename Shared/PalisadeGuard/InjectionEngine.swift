@@ -237,15 +237,14 @@ struct InjectionEngine: Sendable {
             }
             if length <= Lexicon.maximumWordLength {
                 let word = UnsafeBufferPointer(start: base + start, count: length)
-                let hash: UInt32
+                let key: Lexicon.Key
                 if length < 8 && start + 8 <= count {
                     // One load for a short word: the bytes after it are masked off.
-                    let head = raw.loadUnaligned(fromByteOffset: start, as: UInt64.self) & ((1 &<< UInt64(8 * length)) &- 1)
-                    hash = Lexicon.mix(head: head, tail: 0, count: length)
+                    key = .init(head: raw.loadUnaligned(fromByteOffset: start, as: UInt64.self) & ((1 &<< UInt64(8 * length)) &- 1), tail: 0)
                 } else {
-                    hash = Lexicon.hash(word)
+                    key = .init(word)
                 }
-                var entry = lexicon.lookup(hash: hash, word)
+                var entry = lexicon.lookup(key, word)
                 if entry == nil && length > 1 && word.contains(where: { $0 <= 0x39 }) && word.contains(where: { $0 >= 0x61 }) {
                     entry = Self.leetLookup(word, lexicon)
                 }
@@ -396,6 +395,8 @@ struct InjectionEngine: Sendable {
         var present = WordClasses.none
         for index in words.indices { present |= matcher.classes(index) }
         var viable = Bits256.none
+        // The classes a viable pattern can start from: a word of none of them starts nothing.
+        var anchors = WordClasses.none
         for patternIndex in flat.indices {
             let pattern = flat[patternIndex]
             guard pattern.near.isEmpty || pattern.near.intersects(present) else { continue }
@@ -407,10 +408,13 @@ struct InjectionEngine: Sendable {
                     break
                 }
             }
-            if possible { viable.insert(bit: patternIndex) }
+            if possible {
+                viable.insert(bit: patternIndex)
+                anchors |= steps[Int(pattern.firstStep + pattern.anchor)].any
+            }
         }
         guard !viable.isEmpty else { return [] }
-        for index in words.indices {
+        for index in words.indices where matcher.classes(index).intersects(anchors) {
             let entry = Int(words[index].entry)
             for slot in Int(starts[entry])..<Int(starts[entry + 1]) {
                 let patternIndex = Int(byEntry[slot])

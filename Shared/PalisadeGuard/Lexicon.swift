@@ -9,6 +9,35 @@ struct Lexicon: Sendable {
         var offset: Int32
         var length: Int32
         var id: Int32
+        /// The word's `Key`: for words of at most 16 bytes, the whole word.
+        var head: UInt64
+        var tail: UInt64
+    }
+
+    /// A word's first eight bytes (zero-padded when shorter) and, from eight bytes on, its last
+    /// eight: what the hash mixes, and for words of up to 16 bytes a comparison without a loop.
+    struct Key {
+        var head: UInt64
+        var tail: UInt64
+
+        @inline(__always)
+        init(_ word: UnsafeBufferPointer<UInt8>) {
+            let count = word.count
+            if count >= 8, let base = UnsafeRawPointer(word.baseAddress) {
+                head = base.loadUnaligned(as: UInt64.self)
+                tail = base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+                return
+            }
+            head = 0
+            for index in 0..<count { head |= UInt64(word[index]) &<< UInt64(8 * index) }
+            tail = 0
+        }
+
+        @inline(__always)
+        init(head: UInt64, tail: UInt64) {
+            self.head = head
+            self.tail = tail
+        }
     }
 
     /// Longer tokens are never looked up (no word of the lexicon is this long).
@@ -29,7 +58,7 @@ struct Lexicon: Sendable {
         var capacity = 16
         while capacity < (words.count + rot13.count) * 2 { capacity <<= 1 }
         hashes = Array(repeating: 0, count: capacity)
-        slots = Array(repeating: Entry(offset: 0, length: 0, id: 0), count: capacity)
+        slots = Array(repeating: Entry(offset: 0, length: 0, id: 0, head: 0, tail: 0), count: capacity)
         mask = capacity - 1
         for (word, classes) in words where !word.isEmpty { insert(word, classes: classes, rot13: .none) }
         for (word, classes) in rot13 where !word.isEmpty { insert(word, classes: .none, rot13: classes) }
@@ -39,14 +68,8 @@ struct Lexicon: Sendable {
     /// words shorter than eight) and its length, mixed.
     @inline(__always)
     static func hash(_ word: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        let count = word.count
-        if count >= 8, let base = UnsafeRawPointer(word.baseAddress) {
-            return mix(head: base.loadUnaligned(as: UInt64.self),
-                       tail: base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self), count: count)
-        }
-        var head: UInt64 = 0
-        for index in 0..<count { head |= UInt64(word[index]) &<< UInt64(8 * index) }
-        return mix(head: head, tail: 0, count: count)
+        let key = Key(word)
+        return mix(head: key.head, tail: key.tail, count: word.count)
     }
 
     @inline(__always)
@@ -84,7 +107,8 @@ struct Lexicon: Sendable {
         hashes[slot] = hash
         let filterBit = Int(hash >> 16)
         filter[filterBit >> 6] |= 1 << UInt64(filterBit & 63)
-        slots[slot] = Entry(offset: Int32(bytes.count), length: Int32(word.count), id: Int32(classes.count))
+        let key = word.withUnsafeBufferPointer { Key($0) }
+        slots[slot] = Entry(offset: Int32(bytes.count), length: Int32(word.count), id: Int32(classes.count), head: key.head, tail: key.tail)
         classes.append(wordClasses)
         rot13Classes.append(rot13)
         bytes.append(contentsOf: word)
@@ -125,7 +149,34 @@ struct Lexicon: Sendable {
         let classes: UnsafeBufferPointer<WordClasses>
         let rot13Classes: UnsafeBufferPointer<WordClasses>
 
-        /// The entry id of `word` (whose FNV-1a is `rawHash`), if the lexicon has it.
+        /// The entry id of `word`, whose key is `key`, if the lexicon has it: words of up to 16
+        /// bytes are compared by key alone.
+        @inline(__always)
+        func lookup(_ key: Key, _ word: UnsafeBufferPointer<UInt8>) -> Int32? {
+            let count = word.count
+            let hash = max(1, Lexicon.mix(head: key.head, tail: key.tail, count: count))
+            let filterBit = Int(hash >> 16)
+            guard filter[filterBit >> 6] & (1 << UInt64(filterBit & 63)) != 0 else { return nil }
+            var slot = Int(hash) & mask
+            while true {
+                let stored = hashes[slot]
+                if stored == 0 { return nil }
+                let entry = slots[slot]
+                if stored == hash && Int(entry.length) == count && entry.head == key.head && entry.tail == key.tail
+                    && (count <= 16 || same(entry, word)) {
+                    return entry.id
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+
+        private func same(_ entry: Entry, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
+            let offset = Int(entry.offset)
+            for index in 0..<word.count where bytes[offset + index] != word[index] { return false }
+            return true
+        }
+
+        /// The entry id of `word` (whose `Lexicon.hash` is `rawHash`), if the lexicon has it.
         @inline(__always)
         func lookup(hash rawHash: UInt32, _ word: UnsafeBufferPointer<UInt8>) -> Int32? {
             let hash = max(1, rawHash)
