@@ -159,6 +159,31 @@ import Testing
         try await stack.stop()
     }
 
+    @Test func answersThatAreNotJSONObjectsAreRedactedAsText() async throws {
+        let tenant = try await tenant()
+        // Plain text, and JSON nested deeper than the gateway parses: neither goes back as it came.
+        for model in ["text-secret", "deep-secret"] {
+            let answer = try await chat(tenant, model: model)
+            #expect(answer.status == 200)
+            #expect(answer.headers["x-palisade-decision"] == "redact", "\(model)")
+            #expect(!answer.text.contains(Self.leakedKeyFragment), "\(model)")
+            #expect(answer.text.contains("[redacted:anthropic_api_key]"), "\(model)")
+        }
+        #expect(try await chat(tenant, model: "text-secret").headers["content-type"]?.hasPrefix("text/plain") == true)
+        // Streamed, the same text arrives as an event that is not JSON.
+        let streamed = try await chat(tenant, model: "text-secret", stream: true)
+        #expect(streamed.text.contains("[redacted:anthropic_api_key]"))
+        #expect(!streamed.text.contains(Self.leakedKeyFragment))
+        #expect(streamed.text.contains("[DONE]"))
+        // Under a blocking mode the same answer is refused instead.
+        #expect(try await tenant.admin.patch("/v1/routes/openai", json: ["secret_mode": "block"]).status == 200)
+        let blocked = try await chat(tenant, model: "text-secret")
+        #expect(blocked.status == 400)
+        #expect(blocked.headers["x-palisade-decision"] == "block")
+        #expect(!blocked.text.contains(Self.leakedKeyFragment))
+        try await stack.stop()
+    }
+
     @Test func aBlockedFindingEndsTheStreamWithAnErrorEvent() async throws {
         let tenant = try await tenant(routeSettings: ["pii_mode": "block"])
         let streamed = try await chat(tenant, model: "card", stream: true)

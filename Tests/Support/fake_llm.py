@@ -53,6 +53,13 @@ def main():
             model = (body or {}).get("model", "plain")
             if model == "slow":
                 time.sleep(3)
+            if model == "text-secret" and not (body or {}).get("stream"):
+                # What a proxy in front of the provider might answer: not JSON at all.
+                return self.reply_raw(200, "text/plain", f"upstream note: the key {ANTHROPIC_KEY} was rotated".encode())
+            if model == "deep-secret":
+                # Valid JSON, nested deeper than a gateway's reader follows, the key at the bottom.
+                nested = "[" * 200 + json.dumps(f"key {ANTHROPIC_KEY}") + "]" * 200
+                return self.reply_raw(200, "application/json", ('{"id": "chatcmpl-1", "trace": ' + nested + "}").encode())
             if model in ERRORS:
                 status, error = ERRORS[model]
                 return self.reply(status, error)
@@ -88,6 +95,9 @@ def main():
             else:
                 self.chunk("data: " + json.dumps({"id": "c1", "object": "chat.completion.chunk", "choices": [
                     {"index": 0, "delta": {"role": "assistant"}, "finish_reason": None}]}) + "\n\n")
+                if model == "text-secret":
+                    # An event that is not JSON, as a misbehaving hop in between might send.
+                    self.chunk(f"data: upstream note: the key {ANTHROPIC_KEY} was rotated\n\n")
                 for piece in pieces:
                     self.chunk("data: " + json.dumps({"id": "c1", "object": "chat.completion.chunk", "choices": [
                         {"index": 0, "delta": {"content": piece}, "finish_reason": None}]}) + "\n\n")
@@ -106,8 +116,11 @@ def main():
             data = json.dumps(payload).encode()
             if (payload.get("model") == "escaped"):
                 data = data.replace(b"@", b"\\u0040")
+            self.reply_raw(status, "application/json", data)
+
+        def reply_raw(self, status, content_type, data):
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

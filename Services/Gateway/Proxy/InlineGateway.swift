@@ -240,20 +240,29 @@ struct InlineGateway: Sendable {
         guard !rawFindings.isEmpty || hasUnicodeEscapes else {
             return respond(status: status, contentType: contentType, body: payload, call: &call, context)
         }
-        guard let json = payload.withUnsafeReadableBytes({ try? JSONReader.parse($0) }), case .object = json else {
-            return respond(status: status, contentType: contentType, body: payload, call: &call, context)
-        }
         let policy = OutputPolicy(route)
         let vaulted = CallVault()
         let scanStarted = ContinuousClock.now
-        var rewritten = json
         var found: [Finding] = []
-        for (path, text) in provider.completionTexts(json) {
-            let findings = scanner.scan(text, detectors: .dataLoss).filter { $0.confidence >= OutputPolicy.minimumConfidence }
-            guard !findings.isEmpty else { continue }
-            found += findings
-            let redacted = try Redactor.redact(text, findings: findings, vault: vaulted, mode: policy.redaction(for:))
-            rewritten = JSONPath.setting(.string(redacted), at: path[...], in: rewritten)
+        let redacted: RedactedAnswer
+        if let json = payload.withUnsafeReadableBytes({ try? JSONReader.parse($0) }), case .object = json {
+            var rewritten = json
+            for (path, text) in provider.completionTexts(json) {
+                let findings = scanner.scan(text, detectors: .dataLoss).filter { $0.confidence >= OutputPolicy.minimumConfidence }
+                guard !findings.isEmpty else { continue }
+                found += findings
+                let redactedText = try Redactor.redact(text, findings: findings, vault: vaulted, mode: policy.redaction(for:))
+                rewritten = JSONPath.setting(.string(redactedText), at: path[...], in: rewritten)
+            }
+            redacted = .json(rewritten)
+        } else {
+            // Not a JSON object (a proxy's error page, an answer nested deeper than the reader
+            // follows): what the raw scan found is redacted in the text itself, so nothing found
+            // goes back as it came.
+            guard !rawFindings.isEmpty else { return respond(status: status, contentType: contentType, body: payload, call: &call, context) }
+            found = rawFindings
+            let text = String(decoding: payload.readableBytesView, as: UTF8.self)
+            redacted = .text(try Redactor.redact(text, findings: rawFindings, vault: vaulted, mode: policy.redaction(for:)))
         }
         if ContinuousClock.now - scanStarted > .milliseconds(route.detectorBudgetMilliseconds) {
             try bypassOrRefuse(route, stage: "output scan", call: &call, context)
@@ -269,10 +278,21 @@ struct InlineGateway: Sendable {
         case "redact":
             call.decide("redact", reason: "sensitive output redacted")
             try await vault.store(vaulted.collected, scope: scope, requestID: context.requestID, logger: context.logger)
-            return respond(status: status, contentType: "application/json", body: ByteBuffer(data: rewritten.canonicalJSON()), call: &call, context)
+            switch redacted {
+            case .json(let rewritten):
+                return respond(status: status, contentType: "application/json", body: ByteBuffer(data: rewritten.canonicalJSON()), call: &call, context)
+            case .text(let text):
+                return respond(status: status, contentType: contentType, body: ByteBuffer(string: text), call: &call, context)
+            }
         default:
             return respond(status: status, contentType: contentType, body: payload, call: &call, context)
         }
+    }
+
+    /// A whole answer with its findings redacted: the parsed object rewritten, or the raw text.
+    private enum RedactedAnswer {
+        case json(JSONValue)
+        case text(String)
     }
 
     // MARK: Answers

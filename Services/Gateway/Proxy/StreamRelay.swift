@@ -24,6 +24,9 @@ struct StreamRelay {
     private var redactors: [Int: StreamRedactor] = [:]
     private var released: [Int: [Int: String]] = [:]
     private var queue: [Queued] = []
+    private let scanner = GuardScanner()
+    /// Findings in events scanned whole (see `screened`), offsets within their event.
+    private var eventFindings: [Finding] = []
     /// The finding that ended the stream, if one did.
     private(set) var blockedBy: Finding?
     /// Scanning was given up: held events go out as the provider sent them, later ones unscanned.
@@ -42,7 +45,7 @@ struct StreamRelay {
     }
 
     /// Every personal-data or secret finding so far (offsets within its stream).
-    var findings: [Finding] { redactors.keys.sorted().flatMap { redactors[$0]?.findings ?? [] } }
+    var findings: [Finding] { redactors.keys.sorted().flatMap { redactors[$0]?.findings ?? [] } + eventFindings }
 
     /// Reads `bytes`; returns the text to send now.
     mutating func feed(_ bytes: some Sequence<UInt8>) throws -> String {
@@ -84,7 +87,7 @@ struct StreamRelay {
             return
         }
         guard let json = try? JSONReader.parse(event.data.utf8), let delta = provider.delta(json) else {
-            queue.append(Queued(event: event, json: nil, piece: nil))
+            queue.append(Queued(event: try screened(event), json: nil, piece: nil))
             return
         }
         let (stream, text) = delta
@@ -96,6 +99,17 @@ struct StreamRelay {
         counts[stream] = index + 1
         queue.append(Queued(event: event, json: json, piece: (stream, index)))
         checkBlocks()
+    }
+
+    /// An event with no text delta (metadata, something that is not JSON) is scanned whole and
+    /// redacted in place: such events are not split the way deltas are, and none goes out unscanned.
+    private mutating func screened(_ event: ServerSentEvent) throws -> ServerSentEvent {
+        let found = scanner.scan(event.data, detectors: .dataLoss).filter { $0.confidence >= OutputPolicy.minimumConfidence }
+        guard !found.isEmpty else { return event }
+        eventFindings += found
+        checkBlocks()
+        let policy = self.policy
+        return event.replacingData(try Redactor.redact(event.data, findings: found, vault: vault, mode: { policy.redaction(for: $0) }))
     }
 
     /// Pieces pushed per stream, which is the next piece's index.
