@@ -86,11 +86,13 @@ struct InlineGateway: Sendable {
                            call: &call, context)
         }
 
-        // Injection scan of the untrusted text, within the route's time budget.
+        // Injection scan of the untrusted text, within the route's time budget. With no untrusted
+        // text (a system prompt alone) no scan runs, so none can overrun.
+        let untrusted = provider.untrustedTexts(json)
         let scanStarted = ContinuousClock.now
-        let injections = provider.untrustedTexts(json).flatMap { scanner.scan($0, detectors: .injection) }
+        let injections = untrusted.flatMap { scanner.scan($0, detectors: .injection) }
             .filter { $0.confidence >= OutputPolicy.minimumConfidence }
-        if ContinuousClock.now - scanStarted > .milliseconds(route.detectorBudgetMilliseconds) {
+        if !untrusted.isEmpty, ContinuousClock.now - scanStarted > .milliseconds(route.detectorBudgetMilliseconds) {
             try bypassOrRefuse(route, stage: "injection scan", call: &call, context)
         } else {
             call.findings += injections.map { ("request", $0) }
