@@ -10,7 +10,8 @@ import PalisadeStore
 import SwiftProtobuf
 
 /// runtime events → the tenant's threshold rules and the triggers of its active packs →
-/// policy results (and their audit entries).
+/// policy results (and their audit entries). A shadow pack's trigger that fires goes to the
+/// ledger only, as what would have happened: nothing downstream (incidents, alerts) acts on it.
 ///
 /// Results are produced before the batch's offsets are committed, and their ids are derived
 /// from (rule, event) or (trigger, route, minute), so a redelivered batch re-produces the same
@@ -51,13 +52,18 @@ struct RuntimeEvaluation: Sendable {
                 let firings = monitor.observe(tenant: event.tenantID, route: event.routeID, at: event.timestamp.date, latencyMs: event.latencyMs,
                                               isError: RouteActivity.isError(type: event.type), cost: event.cost, packs: set)
                 for firing in firings {
-                    records += try Self.records(for: Self.result(firing, event: event, evaluatedAt: now), trace: trace)
+                    let result = Self.result(firing, event: event, evaluatedAt: now)
+                    if firing.isShadow {
+                        records.append(try Self.shadowRecord(for: result, wouldTake: firing.trigger.action, trace: trace))
+                    } else {
+                        records += try Self.records(for: result, trace: trace)
+                    }
                 }
             }
         }
         guard !records.isEmpty else { return }
         _ = try await producer.send(records)
-        logger.debug("policy results produced", metadata: ["count": "\(records.count / 2)"])
+        logger.debug("policy results produced", metadata: ["records": "\(records.count)"])
     }
 
     /// A trigger's result: one stream per (pack, trigger) for correlation, an id per (trigger, route, minute).
@@ -70,7 +76,7 @@ struct RuntimeEvaluation: Sendable {
         result.verdict = "violation"
         result.ruleMatched = firing.trigger.triggerID
         result.confidence = 1.0
-        result.actionTaken = firing.trigger.action
+        result.actionTaken = firing.isShadow ? "none" : firing.trigger.action
         result.timestamp = Google_Protobuf_Timestamp(date: evaluatedAt)
         result.routeID = firing.routeID
         result.eventID = event.eventID
@@ -85,15 +91,31 @@ struct RuntimeEvaluation: Sendable {
         return result
     }
 
+    /// A shadow trigger's result, for the audit ledger only: `mode` shadow and the action the
+    /// trigger would have taken.
+    static func shadowRecord(for result: Palisade_V1_PolicyResult, wouldTake action: String, trace: RecordTrace) throws -> KafkaRecord {
+        var subject = result.jsonValue
+        if case .object(var fields) = subject {
+            fields["mode"] = .string("shadow")
+            fields["would_take"] = .string(action)
+            subject = .object(fields)
+        }
+        return try auditRecord(for: result, subject: subject, trace: trace)
+    }
+
     /// The result on the policy-results topic, and the same fact for the audit ledger.
     static func records(for result: Palisade_V1_PolicyResult, trace: RecordTrace) throws -> [KafkaRecord] {
+        [
+            KafkaRecord(topic: .policyResults, tenantID: result.tenantID, protobuf: try result.serializedBytes(), trace: trace),
+            try auditRecord(for: result, subject: result.jsonValue, trace: trace),
+        ]
+    }
+
+    private static func auditRecord(for result: Palisade_V1_PolicyResult, subject: JSONValue, trace: RecordTrace) throws -> KafkaRecord {
         let entry = Palisade_V1_AuditEntry(
             tenantID: result.tenantID, entryID: result.resultID, kind: "policy.result", actor: "service:policy",
-            occurredAt: result.timestamp.date, requestID: result.requestID, subject: result.jsonValue
+            occurredAt: result.timestamp.date, requestID: result.requestID, subject: subject
         )
-        return [
-            KafkaRecord(topic: .policyResults, tenantID: result.tenantID, protobuf: try result.serializedBytes(), trace: trace),
-            KafkaRecord(topic: .audit, tenantID: result.tenantID, protobuf: try entry.serializedBytes(), trace: trace),
-        ]
+        return KafkaRecord(topic: .audit, tenantID: result.tenantID, protobuf: try entry.serializedBytes(), trace: trace)
     }
 }

@@ -14,10 +14,12 @@ public struct TriggerFiring: Sendable {
     /// The minute (since 1970) whose event tipped it: with the trigger and route, an id that a
     /// redelivered event reproduces.
     public var minute: Int64
+    /// The trigger's pack is in shadow mode: the firing is recorded, never acted on.
+    public var isShadow: Bool
 }
 
-/// Runtime events → each route's activity → the triggers of the tenant's enforced packs that
-/// apply to the route. A trigger fires when its condition starts to hold (with at least
+/// Runtime events → each route's activity → the triggers of the tenant's active packs (enforced
+/// or shadow) that apply to the route. A trigger fires when its condition starts to hold (with at least
 /// `min_events` in the window) and again only after it has stopped holding, so a slow hour is
 /// one result, not one per event. State lives in memory: the consumer that owns a tenant's
 /// partition owns its routes, and after a restart windows refill from new events.
@@ -49,7 +51,7 @@ public final class TriggerMonitor: Sendable {
             state.routes[key, default: RouteActivity()].record(at: date, latencyMs: latencyMs, isError: isError, cost: cost)
             guard let activity = state.routes[key] else { return [] }
             var fired: [TriggerFiring] = []
-            for pack in packs.packs where pack.mode == .enforce && !pack.compiled.pack.triggers.isEmpty && pack.applies(to: route) {
+            for pack in packs.packs where !pack.compiled.pack.triggers.isEmpty && pack.applies(to: route) {
                 for trigger in pack.compiled.pack.triggers {
                     let firingKey = FiringKey(route: key, pack: pack.packID, trigger: trigger.triggerID)
                     let (value, events) = activity.value(trigger.metric, minutes: trigger.windowSeconds / 60)
@@ -67,7 +69,8 @@ public final class TriggerMonitor: Sendable {
                     if holds {
                         if state.firing.insert(firingKey).inserted {
                             fired.append(TriggerFiring(packID: pack.packID, packVersion: pack.version, trigger: trigger, routeID: route,
-                                                       value: value, baseline: baseline, events: events, minute: activity.latestMinute))
+                                                       value: value, baseline: baseline, events: events, minute: activity.latestMinute,
+                                                       isShadow: pack.mode == .shadow))
                         }
                     } else {
                         state.firing.remove(firingKey)

@@ -355,6 +355,10 @@ import Testing
             """
         #expect(try await push(admin, pack).status == 201)
         #expect(try await admin.post("/v1/policy-packs/sla/activate", json: ["version": "1.0.0"]).status == 200)
+        // The same trigger in a shadow pack: recorded as what would have happened, never an incident.
+        let shadowPack = pack.replacingOccurrences(of: "id: sla", with: "id: sla-trial").replacingOccurrences(of: "slow_p95", with: "trial_p95")
+        #expect(try await push(admin, shadowPack).status == 201)
+        #expect(try await admin.post("/v1/policy-packs/sla-trial/activate", json: ["version": "1.0.0", "mode": "shadow"]).status == 200)
 
         // A slow minute (it breaches once, however many slow events follow), a quick minute
         // (the breach ends), and a slow minute again (a second breach).
@@ -379,6 +383,21 @@ import Testing
         #expect(incident["evidence_count"] as? Int == 2)
         #expect(incident["route_id"] as? String == "prod-chat")
         #expect((incident["title"] as? String)?.contains("p95_latency_ms over 60 s gt 1000") == true, "\(incident)")
+
+        var wouldBe: [[String: Any]] = []
+        try await poll(timeout: .seconds(60), what: "both shadow breaches in the ledger") {
+            let records = try await admin.get("/v1/audit?limit=200").json["records"] as? [[String: Any]] ?? []
+            wouldBe = records.compactMap { record in
+                guard record["kind"] as? String == "policy.result", let subject = record["subject"] as? [String: Any],
+                      subject["policy_id"] as? String == "sla-trial/trial_p95" else { return nil }
+                return subject
+            }
+            return wouldBe.count >= 2
+        }
+        #expect(wouldBe.count == 2)
+        #expect(wouldBe.allSatisfy { $0["mode"] as? String == "shadow" && $0["action_taken"] as? String == "none" && $0["would_take"] as? String == "alert" })
+        let incidents = try await admin.get("/v1/incidents").json["incidents"] as? [[String: Any]] ?? []
+        #expect(!incidents.contains { $0["rule_id"] as? String == "sla-trial/trial_p95" }, "a shadow trigger opens no incident")
         try await stack.stop()
     }
 
