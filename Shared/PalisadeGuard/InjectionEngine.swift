@@ -273,7 +273,7 @@ struct InjectionEngine: Sendable {
             if joined {
                 chain.append(contentsOf: UnsafeBufferPointer(start: base + start, count: length))
                 if chain.count <= Lexicon.maximumWordLength,
-                   let entry = chain.withUnsafeBufferPointer({ lexicon.lookup(hash: Lexicon.hash($0), $0) }),
+                   let entry = chain.withUnsafeBufferPointer({ lexicon.lookup($0) }),
                    !lexicon.classes[Int(entry)].isEmpty {
                     tokens.words.append(Word(ordinal: ordinal, start: Int32(chainStart), end: Int32(index), entry: entry, markers: 0))
                 }
@@ -336,7 +336,7 @@ struct InjectionEngine: Sendable {
                 buffer[index] = letter
             }
             let leet = UnsafeBufferPointer(buffer)
-            return lexicon.lookup(hash: Lexicon.hash(leet), leet)
+            return lexicon.lookup(leet)
         }
     }
 

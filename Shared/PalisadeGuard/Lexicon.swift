@@ -117,7 +117,7 @@ struct Lexicon: Sendable {
     /// The classes of `word`, if the lexicon has it.
     func lookup(_ word: [UInt8]) -> WordClasses? {
         word.withUnsafeBufferPointer { buffer in
-            withView { view in view.lookup(hash: Self.hash(buffer), buffer).map { view.classes[Int($0)] } }
+            withView { view in view.lookup(buffer).map { view.classes[Int($0)] } }
         }
     }
 
@@ -176,30 +176,10 @@ struct Lexicon: Sendable {
             return true
         }
 
-        /// The entry id of `word` (whose `Lexicon.hash` is `rawHash`), if the lexicon has it.
+        /// The entry id of `word`, if the lexicon has it.
         @inline(__always)
-        func lookup(hash rawHash: UInt32, _ word: UnsafeBufferPointer<UInt8>) -> Int32? {
-            let hash = max(1, rawHash)
-            let filterBit = Int(hash >> 16)
-            guard filter[filterBit >> 6] & (1 << UInt64(filterBit & 63)) != 0 else { return nil }
-            var slot = Int(hash) & mask
-            while true {
-                let stored = hashes[slot]
-                if stored == 0 { return nil }
-                if stored == hash {
-                    let entry = slots[slot]
-                    if Int(entry.length) == word.count {
-                        let offset = Int(entry.offset)
-                        var same = true
-                        for index in 0..<word.count where bytes[offset + index] != word[index] {
-                            same = false
-                            break
-                        }
-                        if same { return entry.id }
-                    }
-                }
-                slot = (slot + 1) & mask
-            }
+        func lookup(_ word: UnsafeBufferPointer<UInt8>) -> Int32? {
+            lookup(Key(word), word)
         }
     }
 }
