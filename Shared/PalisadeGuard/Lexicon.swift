@@ -38,6 +38,17 @@ struct Lexicon: Sendable {
             self.head = head
             self.tail = tail
         }
+
+        /// The table's hash of a word of `count` bytes with this key; never 0, which marks an
+        /// empty slot.
+        @inline(__always)
+        func hash(count: Int) -> UInt32 {
+            var mixed = head &* 0x9E37_79B9_7F4A_7C15
+            mixed ^= tail &* 0xC2B2_AE3D_27D4_EB4F
+            mixed ^= UInt64(truncatingIfNeeded: count) &* 0x1656_67B1_9E37_79F9
+            mixed ^= mixed &>> 29
+            return max(1, UInt32(truncatingIfNeeded: mixed ^ (mixed &>> 32)))
+        }
     }
 
     /// Longer tokens are never looked up (no word of the lexicon is this long).
@@ -64,27 +75,6 @@ struct Lexicon: Sendable {
         for (word, classes) in rot13 where !word.isEmpty { insert(word, classes: .none, rot13: classes) }
     }
 
-    /// The word's first and last eight bytes (little-endian; the first only, zero-padded, for
-    /// words shorter than eight) and its length, mixed.
-    @inline(__always)
-    static func hash(_ word: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        let key = Key(word)
-        return mix(head: key.head, tail: key.tail, count: word.count)
-    }
-
-    @inline(__always)
-    static func mix(head: UInt64, tail: UInt64, count: Int) -> UInt32 {
-        var mixed = head &* 0x9E37_79B9_7F4A_7C15
-        mixed ^= tail &* 0xC2B2_AE3D_27D4_EB4F
-        mixed ^= UInt64(truncatingIfNeeded: count) &* 0x1656_67B1_9E37_79F9
-        mixed ^= mixed &>> 29
-        return UInt32(truncatingIfNeeded: mixed ^ (mixed &>> 32))
-    }
-
-    static func hash(_ word: [UInt8]) -> UInt32 {
-        word.withUnsafeBufferPointer { hash($0) }
-    }
-
     /// An id for classes that belong to no word of the table (terms found by substring).
     mutating func addClasses(_ wordClasses: WordClasses) -> Int32 {
         classes.append(wordClasses)
@@ -93,7 +83,8 @@ struct Lexicon: Sendable {
     }
 
     private mutating func insert(_ word: [UInt8], classes wordClasses: WordClasses, rot13: WordClasses) {
-        let hash = max(1, Self.hash(word))
+        let key = word.withUnsafeBufferPointer { Key($0) }
+        let hash = key.hash(count: word.count)
         var slot = Int(hash) & mask
         while hashes[slot] != 0 {
             let entry = slots[slot]
@@ -107,7 +98,6 @@ struct Lexicon: Sendable {
         hashes[slot] = hash
         let filterBit = Int(hash >> 16)
         filter[filterBit >> 6] |= 1 << UInt64(filterBit & 63)
-        let key = word.withUnsafeBufferPointer { Key($0) }
         slots[slot] = Entry(offset: Int32(bytes.count), length: Int32(word.count), id: Int32(classes.count), head: key.head, tail: key.tail)
         classes.append(wordClasses)
         rot13Classes.append(rot13)
@@ -154,7 +144,7 @@ struct Lexicon: Sendable {
         @inline(__always)
         func lookup(_ key: Key, _ word: UnsafeBufferPointer<UInt8>) -> Int32? {
             let count = word.count
-            let hash = max(1, Lexicon.mix(head: key.head, tail: key.tail, count: count))
+            let hash = key.hash(count: count)
             let filterBit = Int(hash >> 16)
             guard filter[filterBit >> 6] & (1 << UInt64(filterBit & 63)) != 0 else { return nil }
             var slot = Int(hash) & mask

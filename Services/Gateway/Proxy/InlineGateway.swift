@@ -234,11 +234,9 @@ struct InlineGateway: Sendable {
         // ASCII values intact) lets them through unparsed; anything found is located precisely
         // in the parsed answer below.
         // A `\u` escape could spell a value the raw scan cannot see, so such answers are parsed.
-        let (rawFindings, hasUnicodeEscapes) = payload.withUnsafeReadableBytes { raw in
-            let text = String(decoding: raw, as: UTF8.self)
-            return (scanner.scan(text, detectors: .dataLoss).filter { $0.confidence >= OutputPolicy.minimumConfidence },
-                    text.contains("\\u"))
-        }
+        let rawText = String(decoding: payload.readableBytesView, as: UTF8.self)
+        let rawFindings = scanner.scan(rawText, detectors: .dataLoss).filter { $0.confidence >= OutputPolicy.minimumConfidence }
+        let hasUnicodeEscapes = rawText.contains("\\u")
         guard !rawFindings.isEmpty || hasUnicodeEscapes else {
             return respond(status: status, contentType: contentType, body: payload, call: &call, context)
         }
@@ -263,8 +261,7 @@ struct InlineGateway: Sendable {
             // goes back as it came.
             guard !rawFindings.isEmpty else { return respond(status: status, contentType: contentType, body: payload, call: &call, context) }
             found = rawFindings
-            let text = String(decoding: payload.readableBytesView, as: UTF8.self)
-            redacted = .text(try Redactor.redact(text, findings: rawFindings, vault: vaulted, mode: policy.redaction(for:)))
+            redacted = .text(try Redactor.redact(rawText, findings: rawFindings, vault: vaulted, mode: policy.redaction(for:)))
         }
         if ContinuousClock.now - scanStarted > .milliseconds(route.detectorBudgetMilliseconds) {
             try bypassOrRefuse(route, stage: "output scan", call: &call, context)
