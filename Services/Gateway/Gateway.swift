@@ -68,6 +68,7 @@ enum Gateway: ServiceDefinition {
         // HTTPClient.shared allows 8 connections a host: at a few ms an upstream request, that
         // caps a service near 1,000 requests/s and queues the rest inside the gateway.
         var upstreamConfiguration = HTTPClient.Configuration()
+        upstreamConfiguration.tracing.tracer = nil
         upstreamConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit =
             try settings.integer("PALISADE_UPSTREAM_CONNECTIONS", default: 128, range: 1...4096)
         let upstream = HTTPClient(eventLoopGroupProvider: .singleton, configuration: upstreamConfiguration)
@@ -99,6 +100,7 @@ enum Gateway: ServiceDefinition {
         let packs = GatewayPacks(trust: trust, setTrust: setTrust, logger: host.logger)
         host.readiness.add("policy_packs", packs.isCaughtUp)
         var providerConfiguration = HTTPClient.Configuration()
+        providerConfiguration.tracing.tracer = nil
         providerConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit =
             try settings.integer("PALISADE_PROXY_CONNECTIONS", default: 256, range: 1...4096)
         let providers = HTTPClient(eventLoopGroupProvider: .singleton, configuration: providerConfiguration)

@@ -58,7 +58,7 @@ struct PermissionDecider: Sendable {
         let result = set.decide(input)
         var decision = Palisade_V1_Decision()
         decision.tenantID = scope.tenantID.uuidString.lowercased()
-        decision.decisionID = "decision:\(UUID().uuidString.lowercased())"
+        decision.decisionID = "decision:\(RandomUUID.text())"
         decision.requestID = requestID
         decision.occurredAt = Google_Protobuf_Timestamp(date: Date())
         decision.kind = "permission"

@@ -8,10 +8,19 @@ public struct QuerySafetyMiddleware: RouterMiddleware {
     public init() {}
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let nul: Unicode.Scalar = "\u{0}"
-        let inQuery = request.uri.queryParameters.contains { $0.key.unicodeScalars.contains(nul) || $0.value.unicodeScalars.contains(nul) }
-        let inPath = request.uri.path.lowercased().contains("%00")
-        guard !inQuery && !inPath else { throw Problem.malformed("the path or query contains U+0000") }
+        // The request line cannot carry a raw NUL (the parser refuses it), so U+0000 can only
+        // arrive percent-encoded: one look at the raw target covers the path and the query.
+        guard !Self.containsEncodedNUL(request.uri.string) else { throw Problem.malformed("the path or query contains U+0000") }
         return try await next(request, context)
+    }
+
+    /// Whether `target` holds `%00`.
+    public static func containsEncodedNUL(_ target: String) -> Bool {
+        var target = target
+        return target.withUTF8 { bytes in
+            bytes.count >= 3 && (0...(bytes.count - 3)).contains {
+                bytes[$0] == UInt8(ascii: "%") && bytes[$0 + 1] == UInt8(ascii: "0") && bytes[$0 + 2] == UInt8(ascii: "0")
+            }
+        }
     }
 }

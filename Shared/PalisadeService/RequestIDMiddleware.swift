@@ -1,6 +1,5 @@
 import Foundation
 import HTTPTypes
-import PalisadeAuth
 import Hummingbird
 import PalisadeKafka
 import PalisadeStore
@@ -31,14 +30,8 @@ public struct RequestIDMiddleware: RouterMiddleware {
         return response
     }
 
-    /// A lowercase random (version 4) UUID. Foundation's `UUID()` opens /dev/urandom on every
-    /// call on Linux; the system generator asks the kernel without a file.
-    public static func generate() -> String {
-        var bytes = SecureBytes.random(16)
-        bytes[6] = (bytes[6] & 0x0F) | 0x40
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return [bytes[0..<4], bytes[4..<6], bytes[6..<8], bytes[8..<10], bytes[10..<16]].map { Hex.encode($0) }.joined(separator: "-")
-    }
+    /// A lowercase random (version 4) UUID.
+    public static func generate() -> String { RandomUUID.text() }
 
     /// 1–128 visible ASCII characters: anything else could forge log lines.
     static func isAcceptable(_ value: String) -> Bool {

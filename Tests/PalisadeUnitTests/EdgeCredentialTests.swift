@@ -65,6 +65,23 @@ import Testing
         #expect(SecureBytes.random(13).count == 13)
     }
 
+    @Test func encodedNULIsFoundAnywhereInTheTarget() {
+        #expect(QuerySafetyMiddleware.containsEncodedNUL("/v1/events?route=a%00b"))
+        #expect(QuerySafetyMiddleware.containsEncodedNUL("/v1/a%00"))
+        #expect(QuerySafetyMiddleware.containsEncodedNUL("/v1/%%00"))
+        #expect(!QuerySafetyMiddleware.containsEncodedNUL("/v1/events?route=a%2500b"))
+        #expect(!QuerySafetyMiddleware.containsEncodedNUL("/v1/events?limit=100&cursor=%0"))
+        #expect(!QuerySafetyMiddleware.containsEncodedNUL("%0"))
+        #expect(!QuerySafetyMiddleware.containsEncodedNUL(""))
+    }
+
+    @Test func mediaTypesLoseOnlyTheSpacesAndTabsAroundThem() {
+        #expect(MessageBody.trimmingOptionalWhitespace(" \tapplication/json \t") == "application/json")
+        #expect(MessageBody.trimmingOptionalWhitespace("application/json") == "application/json")
+        #expect(MessageBody.trimmingOptionalWhitespace("  ") == "")
+        #expect(MessageBody.trimmingOptionalWhitespace("text/ plain") == "text/ plain")
+    }
+
     @Test func bearerCredentialIsReadCaseInsensitivelyAndTrimmed() {
         #expect(AuthenticationMiddleware.bearerToken("Bearer abc") == "abc")
         #expect(AuthenticationMiddleware.bearerToken("bEaReR \tabc.def  ") == "abc.def")
