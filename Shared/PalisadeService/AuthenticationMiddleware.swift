@@ -47,13 +47,8 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         let scheme = "bearer ".utf8
         guard bytes.count > scheme.count,
               zip(bytes.prefix(scheme.count), scheme).allSatisfy({ Self.lowercasedASCII($0) == $1 }) else { return nil }
-        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
-        // Indices, not reversed views: the token is then copied in one piece, not byte by byte.
-        var start = bytes.index(bytes.startIndex, offsetBy: scheme.count)
-        var end = bytes.endIndex
-        while start < end, isBlank(bytes[start]) { bytes.formIndex(after: &start) }
-        while end > start, isBlank(bytes[bytes.index(before: end)]) { bytes.formIndex(before: &end) }
-        return start == end ? nil : String(decoding: bytes[start..<end], as: UTF8.self)
+        let token = FieldText.trimmingOptionalWhitespace(Substring(bytes.dropFirst(scheme.count)))
+        return token.isEmpty ? nil : String(token)
     }
 
     private static func lowercasedASCII(_ byte: UInt8) -> UInt8 {

@@ -21,19 +21,11 @@ public enum MessageBody {
     /// The media type (lower-cased, parameters stripped), or 415 when it is not one of `accepted`.
     public static func requireMediaType(_ request: Request, accepted: [String]) throws -> String {
         let received = request.headers[.contentType]
-        let media = received?.split(separator: ";").first.map { Self.trimmingOptionalWhitespace($0).lowercased() }
+        let media = received?.split(separator: ";").first.map { FieldText.trimmingOptionalWhitespace($0).lowercased() }
         guard let media, accepted.contains(media) else {
             throw Problem.unsupportedMediaType(received, accepted: accepted)
         }
         return media
-    }
-
-    /// `text` without the spaces and tabs HTTP allows around a field's parts (RFC 9110 OWS).
-    public static func trimmingOptionalWhitespace(_ text: Substring) -> Substring {
-        let isOptionalWhitespace = { (character: Character) in character == " " || character == "\t" }
-        guard let first = text.firstIndex(where: { !isOptionalWhitespace($0) }),
-              let last = text.lastIndex(where: { !isOptionalWhitespace($0) }) else { return "" }
-        return text[first...last]
     }
 
     /// An `application/json` body of at most `limit` bytes, decoded; 415, 413 or 400 otherwise.

@@ -16,11 +16,6 @@ public struct QuerySafetyMiddleware: RouterMiddleware {
 
     /// Whether `target` holds `%00`.
     public static func containsEncodedNUL(_ target: String) -> Bool {
-        var target = target
-        return target.withUTF8 { bytes in
-            bytes.count >= 3 && (0...(bytes.count - 3)).contains {
-                bytes[$0] == UInt8(ascii: "%") && bytes[$0 + 1] == UInt8(ascii: "0") && bytes[$0 + 2] == UInt8(ascii: "0")
-            }
-        }
+        target.utf8.contains("%00".utf8)
     }
 }

@@ -15,7 +15,7 @@ public struct RequestIDMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let offered = request.headers[.requestID]
-        let requestID = offered.flatMap { Self.isAcceptable($0) ? $0 : nil } ?? Self.generate()
+        let requestID = offered.flatMap { Self.isAcceptable($0) ? $0 : nil } ?? RandomUUID.text()
         let trace = TraceContext(continuing: request.headers[.traceparent])
         context.requestID = requestID
         context.traceContext = trace
@@ -29,9 +29,6 @@ public struct RequestIDMiddleware: RouterMiddleware {
         response.headers[.traceparent] = trace.header
         return response
     }
-
-    /// A lowercase random (version 4) UUID.
-    public static func generate() -> String { RandomUUID.text() }
 
     /// 1–128 visible ASCII characters: anything else could forge log lines.
     static func isAcceptable(_ value: String) -> Bool {

@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func generatedRequestIDsAreVersionFourUUIDs() {
-        let ids = (0..<100).map { _ in RequestIDMiddleware.generate() }
+        let ids = (0..<100).map { _ in RandomUUID.text() }
         #expect(Set(ids).count == ids.count)
         for id in ids {
             #expect(UUID(uuidString: id) != nil && id == id.lowercased())
@@ -76,10 +76,10 @@ import Testing
     }
 
     @Test func mediaTypesLoseOnlyTheSpacesAndTabsAroundThem() {
-        #expect(MessageBody.trimmingOptionalWhitespace(" \tapplication/json \t") == "application/json")
-        #expect(MessageBody.trimmingOptionalWhitespace("application/json") == "application/json")
-        #expect(MessageBody.trimmingOptionalWhitespace("  ") == "")
-        #expect(MessageBody.trimmingOptionalWhitespace("text/ plain") == "text/ plain")
+        #expect(FieldText.trimmingOptionalWhitespace(" \tapplication/json \t") == "application/json")
+        #expect(FieldText.trimmingOptionalWhitespace("application/json") == "application/json")
+        #expect(FieldText.trimmingOptionalWhitespace("  ") == "")
+        #expect(FieldText.trimmingOptionalWhitespace("text/ plain") == "text/ plain")
     }
 
     @Test func bearerCredentialIsReadCaseInsensitivelyAndTrimmed() {

@@ -236,7 +236,7 @@ struct InlineGateway: Sendable {
         // A `\u` escape could spell a value the raw scan cannot see, so such answers are parsed.
         let rawText = String(decoding: payload.readableBytesView, as: UTF8.self)
         let rawFindings = scanner.scan(rawText, detectors: .dataLoss).filter { $0.confidence >= OutputPolicy.minimumConfidence }
-        let hasUnicodeEscapes = Self.holdsUnicodeEscape(payload)
+        let hasUnicodeEscapes = payload.readableBytesView.contains("\\u".utf8)
         guard !rawFindings.isEmpty || hasUnicodeEscapes else {
             return respond(status: status, contentType: contentType, body: payload, call: &call, context)
         }
@@ -331,13 +331,6 @@ struct InlineGateway: Sendable {
         let sealed = try await keys.sealedKey(provider: route.provider, keyID: route.providerKeyID, scope: scope, logger: context.logger)
         keyCache.store(sealed, for: key)
         return sealed
-    }
-
-    /// Whether the answer's bytes hold `\u` (a JSON escape the raw scan cannot read through).
-    static func holdsUnicodeEscape(_ payload: ByteBuffer) -> Bool {
-        payload.withUnsafeReadableBytes { bytes in
-            bytes.count >= 2 && (0...(bytes.count - 2)).contains { bytes[$0] == UInt8(ascii: "\\") && bytes[$0 + 1] == UInt8(ascii: "u") }
-        }
     }
 
     static func join(_ base: String, _ path: String) -> String {
