@@ -76,14 +76,20 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// How many partitions the group currently assigns to this member.
     public var assignedPartitionCount: Int { membership.takeUnretainedValue().assignedCount }
 
+    /// Counts the member's assignments and revocations: it changes whenever partitions may
+    /// have moved, and every polled record carries the value it was polled under.
+    public var assignment: Int { membership.takeUnretainedValue().generation }
+
     /// One record at a time; ends when `stop()` or `close()` was called or the task is cancelled.
     public var messages: KafkaMessages { KafkaMessages(consumer: self) }
 
     /// Up to `maxCount` records at a time. With a zero `window` a batch is whatever is already
     /// fetched; otherwise, once its first record arrived, a batch keeps filling for up to
     /// `window` (a sink's batch timeout: fewer, fuller batches for a bounded delay).
-    public func batches(maxCount: Int, window: Duration = .zero) -> KafkaBatches {
-        KafkaBatches(consumer: self, maxCount: maxCount, window: window)
+    /// With `idle`, an empty batch comes back once nothing has arrived for that long (so a
+    /// consumer can checkpoint what it has handled while its topics are quiet).
+    public func batches(maxCount: Int, window: Duration = .zero, idle: Duration? = nil) -> KafkaBatches {
+        KafkaBatches(consumer: self, maxCount: maxCount, window: window, idle: idle)
     }
 
     /// Marks `message` handled; its offset (and every earlier one of its partition) will be
@@ -151,8 +157,9 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Polls until at least one record arrived, then takes up to `maxCount` for as long as
     /// `window` after it (only what is already fetched for a zero window); returns nil once
-    /// stopped or cancelled.
-    func nextBatch(maxCount: Int, window: Duration = .zero) async throws -> [KafkaMessage]? {
+    /// stopped or cancelled. With `idle`, an empty batch once nothing arrived for that long.
+    func nextBatch(maxCount: Int, window: Duration = .zero, idle: Duration? = nil) async throws -> [KafkaMessage]? {
+        let quietUntil = idle.map { ContinuousClock.now + $0 }
         while !Task.isCancelled {
             let handle = SendableHandle(self.handle)
             let outcome: PollOutcome = try await BlockingCalls.run { [self] in
@@ -180,7 +187,9 @@ public final class KafkaConsumer: @unchecked Sendable {
             switch outcome {
             case .ended: return nil
             case .messages(let batch) where !batch.isEmpty: return batch
-            case .messages: continue
+            case .messages:
+                if let quietUntil, ContinuousClock.now >= quietUntil { return [] }
+                continue
             }
         }
         return nil
@@ -211,7 +220,9 @@ public final class KafkaConsumer: @unchecked Sendable {
             offset: message.offset,
             key: Self.bytes(message.key, message.key_len),
             value: Self.bytes(message.payload, message.len),
-            headers: Self.headers(of: raw)
+            headers: Self.headers(of: raw),
+            // Read after the poll: a rebalance it ran (the callback runs inside it) came first.
+            assignment: membership.takeUnretainedValue().generation
         )
     }
 
@@ -295,29 +306,38 @@ public struct KafkaBatches: AsyncSequence, Sendable {
     let consumer: KafkaConsumer
     let maxCount: Int
     let window: Duration
+    let idle: Duration?
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         let consumer: KafkaConsumer
         let maxCount: Int
         let window: Duration
+        let idle: Duration?
 
         public mutating func next() async throws -> [KafkaMessage]? {
-            try await consumer.nextBatch(maxCount: maxCount, window: window)
+            try await consumer.nextBatch(maxCount: maxCount, window: window, idle: idle)
         }
     }
 
-    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(consumer: consumer, maxCount: maxCount, window: window) }
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(consumer: consumer, maxCount: maxCount, window: window, idle: idle) }
 }
 
 /// What the rebalance callback knows: the member's assignment, for logs and readiness.
 final class GroupMembership: Sendable {
     private let assigned = Atomic<Int>(0)
+    private let changes = Atomic<Int>(0)
     let logger: Logger
 
     init(logger: Logger) { self.logger = logger }
 
     var assignedCount: Int { assigned.load(ordering: .acquiring) }
-    func record(assigned count: Int) { assigned.store(count, ordering: .releasing) }
+    /// How many times the assignment changed.
+    var generation: Int { changes.load(ordering: .acquiring) }
+
+    func record(assigned count: Int) {
+        assigned.store(count, ordering: .releasing)
+        changes.add(1, ordering: .acquiringAndReleasing)
+    }
 }
 
 /// Runs inside `rd_kafka_consumer_poll` on the polling thread.

@@ -75,14 +75,18 @@ public struct KafkaMessage: Sendable {
     public var key: [UInt8]
     public var value: [UInt8]
     public var headers: [KafkaHeader]
+    /// The consumer's assignment when the record was polled (`KafkaConsumer.assignment`): a
+    /// record polled before a rebalance may belong to a partition that has moved since.
+    public var assignment: Int
 
-    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8], value: [UInt8], headers: [KafkaHeader]) {
+    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8], value: [UInt8], headers: [KafkaHeader], assignment: Int = 0) {
         self.topic = topic
         self.partition = partition
         self.offset = offset
         self.key = key
         self.value = value
         self.headers = headers
+        self.assignment = assignment
     }
 
     public var keyText: String { String(decoding: key, as: UTF8.self) }

@@ -58,7 +58,7 @@ public struct ServiceHost: Sendable {
     /// `batchWindow` so that a steady trickle of records arrives in full batches.
     public func consumer(
         group: String, topics: [Topic], maxBatch: Int = 500, batchWindow: Duration = .zero,
-        handler: @escaping ConsumerService.Handler
+        checkpoint: ConsumerService.Checkpoint? = nil, handler: @escaping ConsumerService.Handler
     ) throws -> ConsumerService {
         var configuration = try settings.kafka()
         configuration.clientID = "\(descriptor.executable)-\(group)"
@@ -67,7 +67,7 @@ public struct ServiceHost: Sendable {
             topics: topics.map(\.name), logger: logger
         )
         return ConsumerService(name: group, consumer: consumer, deadLetters: producer, maxBatch: maxBatch, batchWindow: batchWindow,
-                               logger: logger, handler: handler)
+                               checkpoint: checkpoint, logger: logger, handler: handler)
     }
 
     /// A consumer of this process alone, in a group nobody else joins, reading `topics` from
