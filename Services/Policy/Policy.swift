@@ -35,8 +35,12 @@ enum Policy: ServiceDefinition {
         DecisionRoutes(decider: decider).register(on: router, registry: host.routes)
         ApprovalRoutes(store: approvals, outbox: outbox, signals: signals).register(on: router, registry: host.routes)
 
-        let evaluation = RuntimeEvaluation(rules: rules, packs: active, monitor: TriggerMonitor(), producer: host.producer, logger: host.logger)
-        let evaluate = try host.consumer(group: "evaluate", topics: [.runtime]) { batch in
+        let monitor = TriggerMonitor()
+        let evaluation = RuntimeEvaluation(rules: rules, packs: active, monitor: monitor, windows: TriggerWindowStore(database: host.database),
+                                           producer: host.producer, logger: host.logger)
+        let checkpointSeconds = try settings.integer("PALISADE_POLICY_TRIGGER_CHECKPOINT_SECONDS", default: 10, range: 1...3600)
+        let windows = ConsumerService.Checkpoint(interval: .seconds(checkpointSeconds), save: evaluation.saveWindows, forget: monitor.forget)
+        let evaluate = try host.consumer(group: "evaluate", topics: [.runtime], checkpoint: windows) { batch in
             try await evaluation.handle(batch)
         }
         let expiry = ApprovalExpiry(store: approvals, outbox: outbox, logger: host.logger)

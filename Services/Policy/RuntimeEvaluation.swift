@@ -20,50 +20,88 @@ struct RuntimeEvaluation: Sendable {
     let rules: RuleStore
     let packs: ActivePacks
     let monitor: TriggerMonitor
+    let windows: TriggerWindowStore
     let producer: KafkaProducer
     let logger: Logger
 
+    private struct Received {
+        var event: Palisade_V1_RuntimeEvent
+        var trace: RecordTrace
+        var position: StreamPosition
+    }
+
     func handle(_ batch: [KafkaMessage]) async throws {
-        var eventsByTenant: [UUID: [(event: Palisade_V1_RuntimeEvent, trace: RecordTrace)]] = [:]
+        var eventsByTenant: [UUID: [Received]] = [:]
         for message in batch {
             let tenantID = try message.tenantID()
             guard let event = try? Palisade_V1_RuntimeEvent(serializedBytes: message.value),
                   event.tenantID == message.keyText.lowercased() else {
                 throw PoisonRecord("payload is not a runtime event of the key's tenant")
             }
-            eventsByTenant[tenantID, default: []].append((event, RecordTrace(of: message)))
+            eventsByTenant[tenantID, default: []].append(
+                Received(event: event, trace: RecordTrace(of: message), position: StreamPosition(partition: message.partition, offset: message.offset))
+            )
         }
         var records: [KafkaRecord] = []
+        // Applied only once the batch's results are on the broker: a batch handled again
+        // after a failure finds the windows as they were.
+        var updates: [TriggerUpdate] = []
         let now = Date()
-        for (tenantID, events) in eventsByTenant {
+        for (tenantID, received) in eventsByTenant {
             let scope = TenantScope.service("policy", tenantID: tenantID)
             let tenantRules = try await rules.list(scope: scope, logger: logger)
             if !tenantRules.isEmpty {
                 let evaluator = RuleEvaluator(rules: tenantRules)
-                for (event, trace) in events {
-                    for result in evaluator.results(for: event, evaluatedAt: now) {
-                        records += try Self.records(for: result, trace: trace)
+                for item in received {
+                    for result in evaluator.results(for: item.event, evaluatedAt: now) {
+                        records += try Self.records(for: result, trace: item.trace)
                     }
                 }
             }
             let set = try await packs.set(for: scope, logger: logger)
             guard set.packs.contains(where: { !$0.compiled.pack.triggers.isEmpty }) else { continue }
-            for (event, trace) in events {
-                let firings = monitor.observe(tenant: event.tenantID, route: event.routeID, at: event.timestamp.date, latencyMs: event.latencyMs,
-                                              isError: RouteActivity.isError(type: event.type), cost: event.cost, packs: set)
-                for firing in firings {
-                    let result = Self.result(firing, event: event, evaluatedAt: now)
-                    if firing.isShadow {
-                        records.append(try Self.shadowRecord(for: result, wouldTake: firing.trigger.action, trace: trace))
-                    } else {
-                        records += try Self.records(for: result, trace: trace)
-                    }
+            let tenant = tenantID.uuidString.lowercased()
+            let unloaded = monitor.unloaded(tenant: tenant, routes: Set(received.map(\.event.routeID)))
+            if !unloaded.isEmpty {
+                monitor.load(tenant: tenant, routes: unloaded, checkpoints: try await windows.load(unloaded, scope: scope, logger: logger))
+            }
+            let update = monitor.evaluate(tenant: tenant, events: received.map { item in
+                TriggerEvent(route: item.event.routeID, date: item.event.timestamp.date, latencyMs: item.event.latencyMs,
+                             isError: RouteActivity.isError(type: item.event.type), cost: item.event.cost, position: item.position)
+            }, packs: set)
+            for firing in update.firings {
+                let item = received[firing.eventIndex]
+                let result = Self.result(firing, event: item.event, evaluatedAt: now)
+                if firing.isShadow {
+                    records.append(try Self.shadowRecord(for: result, wouldTake: firing.trigger.action, trace: item.trace))
+                } else {
+                    records += try Self.records(for: result, trace: item.trace)
                 }
             }
+            updates.append(update)
         }
-        guard !records.isEmpty else { return }
-        _ = try await producer.send(records)
-        logger.debug("policy results produced", metadata: ["records": "\(records.count)"])
+        if !records.isEmpty {
+            _ = try await producer.send(records)
+            logger.debug("policy results produced", metadata: ["records": "\(records.count)"])
+        }
+        for update in updates { monitor.apply(update) }
+    }
+
+    /// Saves the windows changed since the last checkpoint, a transaction per tenant; what
+    /// could not be saved stays changed for the next one.
+    func saveWindows() async throws {
+        let changed = Dictionary(grouping: monitor.changedStates(), by: \.0.tenant)
+        var pending = Array(changed.keys)
+        while let tenant = pending.popLast() {
+            let states = changed[tenant] ?? []
+            do {
+                guard let tenantID = UUID(uuidString: tenant) else { continue }
+                try await windows.save(states.map { ($0.0.route, $0.1) }, scope: .service("policy", tenantID: tenantID), logger: logger)
+            } catch {
+                monitor.unsaved((states + pending.flatMap { changed[$0] ?? [] }).map(\.0))
+                throw error
+            }
+        }
     }
 
     /// A trigger's result: one stream per (pack, trigger) for correlation, an id per (trigger, route, minute).

@@ -4,8 +4,8 @@ import Foundation
 /// windows read) and one-hour buckets for the last day (what drift is measured against).
 /// Latencies go into a log-scale histogram (bins about 7 % wide), so a percentile costs a
 /// pass over 128 counters whatever the traffic. Memory is fixed: about 45 KB a route.
-public struct RouteActivity: Sendable {
-    struct Bucket: Sendable {
+public struct RouteActivity: Sendable, Equatable {
+    struct Bucket: Sendable, Equatable {
         var index: Int64 = -1
         var count = 0
         var errors = 0
@@ -26,10 +26,11 @@ public struct RouteActivity: Sendable {
     static let minuteSlots = 61
     static let hourSlots = 26
 
-    private var minutes = [Bucket](repeating: Bucket(), count: RouteActivity.minuteSlots)
-    private var hours = [Bucket](repeating: Bucket(), count: RouteActivity.hourSlots)
+    // Internal for `RouteActivity.snapshot`; written only by `record` and by decoding.
+    var minutes = [Bucket](repeating: Bucket(), count: RouteActivity.minuteSlots)
+    var hours = [Bucket](repeating: Bucket(), count: RouteActivity.hourSlots)
     /// The newest minute an event fell in: the end of every window.
-    public private(set) var latestMinute: Int64 = .min
+    public internal(set) var latestMinute: Int64 = .min
 
     public init() {}
 

@@ -16,68 +16,172 @@ public struct TriggerFiring: Sendable {
     public var minute: Int64
     /// The trigger's pack is in shadow mode: the firing is recorded, never acted on.
     public var isShadow: Bool
+    /// Which of the batch's events tipped it.
+    public var eventIndex: Int
+}
+
+/// A runtime event as the trigger windows count it.
+public struct TriggerEvent: Sendable {
+    public var route: String
+    public var date: Date
+    public var latencyMs: Int64
+    public var isError: Bool
+    public var cost: Double
+    /// Where it lies in the runtime topic; nil for events that come from nowhere replayable.
+    public var position: StreamPosition?
+
+    public init(route: String, date: Date, latencyMs: Int64, isError: Bool, cost: Double, position: StreamPosition? = nil) {
+        self.route = route
+        self.date = date
+        self.latencyMs = latencyMs
+        self.isError = isError
+        self.cost = cost
+        self.position = position
+    }
+}
+
+/// What a batch of one tenant's events would do: the routes' states after it and the triggers
+/// it fires. The monitor changes only when it is applied, once the firings are durable, so a
+/// batch that fails half-way and is handled again counts its events once.
+public struct TriggerUpdate: Sendable {
+    public let tenant: String
+    fileprivate let states: [String: TriggerRouteState]
+    public let firings: [TriggerFiring]
 }
 
 /// Runtime events → each route's activity → the triggers of the tenant's active packs (enforced
-/// or shadow) that apply to the route. A trigger fires when its condition starts to hold (with at least
-/// `min_events` in the window) and again only after it has stopped holding, so a slow hour is
-/// one result, not one per event. State lives in memory: the consumer that owns a tenant's
-/// partition owns its routes, and after a restart windows refill from new events.
+/// or shadow) that apply to the route. A trigger fires when its condition starts to hold (with
+/// at least `min_events` in the window) and again only after it has stopped holding, so a slow
+/// hour is one result, not one per event.
+///
+/// State lives in memory and is checkpointed: `changedStates` hands out what changed since the
+/// last checkpoint, `load` takes back what a checkpoint saved. The consumer that owns a
+/// tenant's partition owns its routes; a route must be loaded (or known to have no
+/// checkpoint) before its events are evaluated.
 public final class TriggerMonitor: Sendable {
-    struct RouteKey: Hashable, Sendable {
-        var tenant: String
-        var route: String
-    }
+    public struct RouteKey: Hashable, Sendable {
+        public var tenant: String
+        public var route: String
 
-    struct FiringKey: Hashable, Sendable {
-        var route: RouteKey
-        var pack: String
-        var trigger: String
+        public init(tenant: String, route: String) {
+            self.tenant = tenant
+            self.route = route
+        }
     }
 
     private struct State: Sendable {
-        var routes: [RouteKey: RouteActivity] = [:]
-        var firing: Set<FiringKey> = []
+        var routes: [RouteKey: TriggerRouteState] = [:]
+        /// Routes changed since their last checkpoint.
+        var changed: Set<RouteKey> = []
     }
 
     private let state = Mutex(State())
 
     public init() {}
 
-    public func observe(tenant: String, route: String, at date: Date, latencyMs: Int64, isError: Bool, cost: Double,
-                        packs: ActivePackSet) -> [TriggerFiring] {
-        let key = RouteKey(tenant: tenant, route: route)
-        return state.withLock { state in
-            state.routes[key, default: RouteActivity()].record(at: date, latencyMs: latencyMs, isError: isError, cost: cost)
-            guard let activity = state.routes[key] else { return [] }
-            var fired: [TriggerFiring] = []
-            for pack in packs.packs where !pack.compiled.pack.triggers.isEmpty && pack.applies(to: route) {
-                for trigger in pack.compiled.pack.triggers {
-                    let firingKey = FiringKey(route: key, pack: pack.packID, trigger: trigger.triggerID)
-                    let (value, events) = activity.value(trigger.metric, minutes: trigger.windowSeconds / 60)
-                    var baseline: Double?
-                    var holds = false
-                    if events >= trigger.minimumEvents {
-                        switch trigger.condition {
-                        case .threshold(let comparison, let threshold):
-                            holds = comparison.holds(value, threshold)
-                        case .drift(let ratio):
-                            baseline = activity.trailingDay(trigger.metric, windowMinutes: trigger.windowSeconds / 60)
-                            if let baseline, baseline > 0 { holds = value >= baseline * ratio }
-                        }
-                    }
-                    if holds {
-                        if state.firing.insert(firingKey).inserted {
-                            fired.append(TriggerFiring(packID: pack.packID, packVersion: pack.version, trigger: trigger, routeID: route,
-                                                       value: value, baseline: baseline, events: events, minute: activity.latestMinute,
-                                                       isShadow: pack.mode == .shadow))
-                        }
-                    } else {
-                        state.firing.remove(firingKey)
+    /// The routes among `routes` of `tenant` whose state is not in memory yet.
+    public func unloaded(tenant: String, routes: Set<String>) -> [String] {
+        state.withLock { state in routes.filter { state.routes[RouteKey(tenant: tenant, route: $0)] == nil }.sorted() }
+    }
+
+    /// Takes in the checkpointed states of `tenant`'s `routes`; a route without one starts empty.
+    /// A route already in memory keeps what it has.
+    public func load(tenant: String, routes: [String], checkpoints: [String: TriggerRouteState]) {
+        state.withLock { state in
+            for route in routes {
+                let key = RouteKey(tenant: tenant, route: route)
+                if state.routes[key] == nil { state.routes[key] = checkpoints[route] ?? TriggerRouteState() }
+            }
+        }
+    }
+
+    /// Evaluates `events` (one tenant's, in topic order) without changing the monitor.
+    public func evaluate(tenant: String, events: [TriggerEvent], packs: ActivePackSet) -> TriggerUpdate {
+        var states: [String: TriggerRouteState] = [:]
+        var firings: [TriggerFiring] = []
+        state.withLock { state in
+            for event in events where states[event.route] == nil {
+                states[event.route] = state.routes[RouteKey(tenant: tenant, route: event.route)] ?? TriggerRouteState()
+            }
+        }
+        for (index, event) in events.enumerated() {
+            guard var route = states[event.route], !route.counts(event.position) else { continue }
+            route.activity.record(at: event.date, latencyMs: event.latencyMs, isError: event.isError, cost: event.cost)
+            if let position = event.position { route.position = position }
+            for firing in Self.fired(&route, routeID: event.route, packs: packs) {
+                var firing = firing
+                firing.eventIndex = index
+                firings.append(firing)
+            }
+            states[event.route] = route
+        }
+        return TriggerUpdate(tenant: tenant, states: states, firings: firings)
+    }
+
+    /// Makes `update` the routes' state.
+    public func apply(_ update: TriggerUpdate) {
+        state.withLock { state in
+            for (route, routeState) in update.states {
+                let key = RouteKey(tenant: update.tenant, route: route)
+                guard state.routes[key] != routeState else { continue }
+                state.routes[key] = routeState
+                state.changed.insert(key)
+            }
+        }
+    }
+
+    /// The states changed since the last call, now counted as checkpointed; hand them back to
+    /// `unsaved` when saving them failed.
+    public func changedStates() -> [(RouteKey, TriggerRouteState)] {
+        state.withLock { state in
+            defer { state.changed.removeAll() }
+            return state.changed.compactMap { key in state.routes[key].map { (key, $0) } }
+        }
+    }
+
+    /// Marks `keys` changed again (their checkpoint failed).
+    public func unsaved(_ keys: [RouteKey]) {
+        state.withLock { state in
+            for key in keys where state.routes[key] != nil { state.changed.insert(key) }
+        }
+    }
+
+    /// Drops every route's state: the partitions may have moved, and routes load again from
+    /// their checkpoints when their events next arrive.
+    public func forget() {
+        state.withLock { state in state = State() }
+    }
+
+    /// The triggers that start to hold on `route` after its newest event.
+    private static func fired(_ route: inout TriggerRouteState, routeID: String, packs: ActivePackSet) -> [TriggerFiring] {
+        var fired: [TriggerFiring] = []
+        let activity = route.activity
+        for pack in packs.packs where !pack.compiled.pack.triggers.isEmpty && pack.applies(to: routeID) {
+            for trigger in pack.compiled.pack.triggers {
+                let key = TriggerRouteState.Firing(pack: pack.packID, trigger: trigger.triggerID)
+                let (value, events) = activity.value(trigger.metric, minutes: trigger.windowSeconds / 60)
+                var baseline: Double?
+                var holds = false
+                if events >= trigger.minimumEvents {
+                    switch trigger.condition {
+                    case .threshold(let comparison, let threshold):
+                        holds = comparison.holds(value, threshold)
+                    case .drift(let ratio):
+                        baseline = activity.trailingDay(trigger.metric, windowMinutes: trigger.windowSeconds / 60)
+                        if let baseline, baseline > 0 { holds = value >= baseline * ratio }
                     }
                 }
+                if holds {
+                    if route.firing.insert(key).inserted {
+                        fired.append(TriggerFiring(packID: pack.packID, packVersion: pack.version, trigger: trigger, routeID: routeID,
+                                                   value: value, baseline: baseline, events: events, minute: activity.latestMinute,
+                                                   isShadow: pack.mode == .shadow, eventIndex: 0))
+                    }
+                } else {
+                    route.firing.remove(key)
+                }
             }
-            return fired
         }
+        return fired
     }
 }

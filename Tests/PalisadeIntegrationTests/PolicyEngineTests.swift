@@ -4,6 +4,7 @@ import PalisadeAuth
 import PalisadeEvents
 import PalisadeKafka
 import PalisadePolicy
+import PostgresNIO
 import Testing
 
 /// The policy service end to end behind the gateway: pack versions are immutable, activation
@@ -23,7 +24,8 @@ import Testing
         let keysFile = "\(environment["PALISADE_TEST_STATE"])/trusted-pack-keys-\(UUID().uuidString.prefix(8)).json"
         try Data(CanonicalJSON.object(["keys": .array([signingKey.verifyingKey.jsonObject])]).bytes)
             .write(to: URL(fileURLWithPath: keysFile))
-        policyEnvironment = ["PALISADE_POLICY_TRUSTED_KEYS_FILE": keysFile, "PALISADE_APPROVAL_EXPIRY_SWEEP_SECONDS": "1"]
+        policyEnvironment = ["PALISADE_POLICY_TRUSTED_KEYS_FILE": keysFile, "PALISADE_APPROVAL_EXPIRY_SWEEP_SECONDS": "1",
+                             "PALISADE_POLICY_TRIGGER_CHECKPOINT_SECONDS": "1"]
         stack = try await ServiceStack(["ingest", "policy", "incidents"], environment: environment, extra: policyEnvironment)
     }
 
@@ -398,6 +400,75 @@ import Testing
         #expect(wouldBe.allSatisfy { $0["mode"] as? String == "shadow" && $0["action_taken"] as? String == "none" && $0["would_take"] as? String == "alert" })
         let incidents = try await admin.get("/v1/incidents").json["incidents"] as? [[String: Any]] ?? []
         #expect(!incidents.contains { $0["rule_id"] as? String == "sla-trial/trial_p95" }, "a shadow trigger opens no incident")
+        try await stack.stop()
+    }
+
+    @Test func triggerWindowsSurviveRestartsAndCrashesOfThePolicyService() async throws {
+        let tenant = UUID()
+        let admin = try await admin(tenant)
+        let pack = """
+            id: windows
+            version: 1.0.0
+            default_action: allow
+            triggers:
+              - {trigger_id: slow_p95, metric: p95_latency_ms, window_seconds: 60, gt: 1000, min_events: 5, severity: high}
+            """
+        #expect(try await push(admin, pack).status == 201)
+        #expect(try await admin.post("/v1/policy-packs/windows/activate", json: ["version": "1.0.0"]).status == 200)
+        func slow(_ route: String, _ index: Int) -> [String: Any] {
+            ["event_id": "\(route)-\(index)", "route_id": route, "type": "runtime.request.completed",
+             "timestamp": "2026-11-30T11:00:0\(index)Z",
+             "payload": ["latency_ms": 2500, "tokens": ["input": 10, "output": 5], "cost": 0.01, "model": "gpt-4o", "provider": "openai"] as [String: Any]]
+        }
+        func post(_ route: String, _ indices: Range<Int>) async throws {
+            #expect(try await EventsEndToEndTests.post(indices.map { slow(route, $0) }, token: admin.credential, to: stack.gatewayURL).status == 202)
+        }
+        func checkpointedEvents(_ route: String) async throws -> Int? {
+            let saved = try await RuntimeRoleSession.administrator(environment).run { client -> [UInt8]? in
+                let rows = try await client.query("SELECT state FROM policy.trigger_windows WHERE tenant_id = \(tenant) AND route_id = \(route)")
+                for try await state in rows.decode(ByteBuffer.self) { return Array(buffer: state) }
+                return nil
+            }
+            return try saved.map { try TriggerRouteState(snapshot: $0).activity.value(.p95LatencyMs, minutes: 60).events }
+        }
+        /// The route's breaches in the ledger, once there is at least one.
+        func breaches(_ route: String) async throws -> [[String: Any]] {
+            var found: [[String: Any]] = []
+            try await poll(timeout: .seconds(60), what: "a breach of \(route) in the ledger") {
+                let records = try await admin.get("/v1/audit?limit=200").json["records"] as? [[String: Any]] ?? []
+                found = records.compactMap { $0["subject"] as? [String: Any] }
+                    .filter { $0["policy_id"] as? String == "windows/slow_p95" && $0["route_id"] as? String == route }
+                return !found.isEmpty
+            }
+            return found
+        }
+        func events(_ result: [String: Any]) -> Int? {
+            let observed = (result["observed"] as? String).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any]
+                ?? result["observed"] as? [String: Any]
+            return observed?["events"] as? Int
+        }
+
+        // Four slow events, one short of the trigger's minimum, counted and checkpointed (the
+        // offsets are committed only then); a restarted instance, or one a partition moves to,
+        // continues the window, so the fifth event breaches it. Without the checkpoint it
+        // would have counted one event.
+        try await post("restart-chat", 0..<4)
+        try await poll(timeout: .seconds(60), what: "four events checkpointed") { try await checkpointedEvents("restart-chat") == 4 }
+        try await stack.restart("policy")
+        try await post("restart-chat", 4..<5)
+        let afterRestart = try await breaches("restart-chat")
+        #expect(afterRestart.map(events) == [5], "\(afterRestart)")
+
+        // A crash at any moment: events counted since the last checkpoint were never committed,
+        // so they come again and are counted once, on top of the checkpoint.
+        try await post("crash-chat", 0..<3)
+        try await poll(timeout: .seconds(60), what: "three events checkpointed") { try await checkpointedEvents("crash-chat") == 3 }
+        try await post("crash-chat", 3..<5)
+        try await stack.restart("policy", crashing: true)
+        try await post("crash-chat", 5..<6)
+        try await poll(timeout: .seconds(60), what: "six events checkpointed") { try await checkpointedEvents("crash-chat") == 6 }
+        let afterCrash = try await breaches("crash-chat")
+        #expect(afterCrash.map(events) == [5], "one breach, at the fifth event: \(afterCrash)")
         try await stack.stop()
     }
 

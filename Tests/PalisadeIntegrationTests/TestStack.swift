@@ -173,10 +173,11 @@ final class ServiceStack: @unchecked Sendable {
 
     subscript(_ service: String) -> ServiceProcess? { processes[service] }
 
-    /// SIGTERM one service, wait for its exit, start it again on the same port, wait until ready.
-    func restart(_ service: String) async throws {
+    /// SIGTERM one service (SIGKILL with `crashing`, so it cannot finish anything), wait for
+    /// its exit, start it again on the same port, wait until ready.
+    func restart(_ service: String, crashing: Bool = false) async throws {
         guard let process = processes[service] else { return }
-        _ = try await process.terminate()
+        _ = try await crashing ? process.kill() : process.terminate()
         let replacement = try ServiceProcess(service, port: process.port, environment: environment, extra: extra)
         processes[service] = replacement
         try await replacement.waitUntilReady()
@@ -226,6 +227,13 @@ final class ServiceProcess: @unchecked Sendable {
     func terminate() async throws -> Int32 {
         process.terminate()
         try await poll(timeout: .seconds(60), what: "\(service) exit") { !process.isRunning }
+        return process.terminationStatus
+    }
+
+    /// SIGKILL, then wait for the exit.
+    func kill() async throws -> Int32 {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        try await poll(timeout: .seconds(60), what: "\(service) killed") { !process.isRunning }
         return process.terminationStatus
     }
 

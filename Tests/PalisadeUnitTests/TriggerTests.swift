@@ -118,4 +118,111 @@ import Testing
         #expect(abs((spike.first?.baseline ?? 0) - 1.0) < 0.001)
         #expect(abs((spike.first?.value ?? 0) - 6.0) < 0.001)
     }
+
+    static func slowPack() throws -> ActivePackSet {
+        let compiled = try pack("  - {trigger_id: slow, metric: p95_latency_ms, window_seconds: 60, gt: 1000, min_events: 5}")
+        return ActivePackSet(revision: 1, packs: [LoadedPack(compiled, mode: .enforce)])
+    }
+
+    /// Slow events on route "chat", the `n`th at offset `n` of partition 3.
+    static func slowEvents(_ offsets: Range<Int64>) -> [TriggerEvent] {
+        offsets.map { offset in
+            TriggerEvent(route: "chat", date: start.addingTimeInterval(Double(offset)), latencyMs: 3000, isError: false, cost: 0.25,
+                         position: StreamPosition(partition: 3, offset: offset))
+        }
+    }
+
+    @Test func aBatchHandledAgainCountsItsEventsOnce() throws {
+        let set = try Self.slowPack()
+        let monitor = TriggerMonitor()
+        // Evaluated but never applied (its results failed to reach the broker): handling it
+        // again fires the same way.
+        let failed = monitor.evaluate(tenant: "t", events: Self.slowEvents(0..<5), packs: set)
+        #expect(failed.firings.count == 1)
+        let retried = monitor.evaluate(tenant: "t", events: Self.slowEvents(0..<5), packs: set)
+        #expect(retried.firings.map(\.events) == [5])
+        #expect(retried.firings.map(\.eventIndex) == [4], "the fifth event tipped it")
+        monitor.apply(retried)
+        #expect(monitor.changedStates().count == 1)
+        // Redelivered after it was applied (a crash before the commit): nothing is counted
+        // twice, nothing fires again, nothing is left to checkpoint.
+        let redelivered = monitor.evaluate(tenant: "t", events: Self.slowEvents(2..<5), packs: set)
+        #expect(redelivered.firings.isEmpty)
+        monitor.apply(redelivered)
+        #expect(monitor.changedStates().isEmpty)
+        // The next new event is counted.
+        let next = monitor.evaluate(tenant: "t", events: Self.slowEvents(5..<6), packs: set)
+        monitor.apply(next)
+        let saved = monitor.changedStates()
+        #expect(saved.first?.1.activity.value(.p95LatencyMs, minutes: 1).events == 6)
+    }
+
+    @Test func aMonitorLoadedFromACheckpointContinuesItsWindows() throws {
+        let set = try Self.slowPack()
+        let first = TriggerMonitor()
+        first.apply(first.evaluate(tenant: "t", events: Self.slowEvents(0..<4), packs: set))
+        let checkpoint = try #require(first.changedStates().first)
+        #expect(checkpoint.0 == TriggerMonitor.RouteKey(tenant: "t", route: "chat"))
+        let bytes = checkpoint.1.snapshot
+
+        // Another instance (or this one restarted) loads it, is redelivered what came after
+        // the checkpoint and some of what came before, and fires at the fifth event as the
+        // first instance would have.
+        let second = TriggerMonitor()
+        #expect(second.unloaded(tenant: "t", routes: ["chat", "batch"]) == ["batch", "chat"])
+        second.load(tenant: "t", routes: ["chat", "batch"], checkpoints: ["chat": try TriggerRouteState(snapshot: bytes)])
+        #expect(second.unloaded(tenant: "t", routes: ["chat", "batch"]).isEmpty)
+        let update = second.evaluate(tenant: "t", events: Self.slowEvents(2..<5), packs: set)
+        #expect(update.firings.map(\.events) == [5])
+        second.apply(update)
+        // A trigger holding when checkpointed does not fire again after a restart.
+        let third = TriggerMonitor()
+        let state = try #require(second.changedStates().first?.1)
+        third.load(tenant: "t", routes: ["chat"], checkpoints: ["chat": try TriggerRouteState(snapshot: state.snapshot)])
+        #expect(third.evaluate(tenant: "t", events: Self.slowEvents(5..<8), packs: set).firings.isEmpty)
+        // Forgetting drops it all: the route loads again.
+        third.forget()
+        #expect(third.unloaded(tenant: "t", routes: ["chat"]) == ["chat"])
+    }
+
+    @Test func snapshotsKeepEveryWindowAndRefuseWhatTheyDidNotWrite() throws {
+        let set = try Self.slowPack()
+        let monitor = TriggerMonitor()
+        // A day and a half of events, some errors, several latencies: minute and hour buckets.
+        var events: [TriggerEvent] = []
+        for index in 0..<(36 * 12) {
+            events.append(TriggerEvent(route: "chat", date: Self.start.addingTimeInterval(Double(index * 300)), latencyMs: Int64(50 + index % 7 * 400),
+                                       isError: index % 5 == 0, cost: 0.01 * Double(index % 3), position: StreamPosition(partition: 0, offset: Int64(index))))
+        }
+        monitor.apply(monitor.evaluate(tenant: "t", events: events, packs: set))
+        let state = try #require(monitor.changedStates().first?.1)
+        let bytes = state.snapshot
+        let decoded = try TriggerRouteState(snapshot: bytes)
+        #expect(decoded == state)
+        for metric in [PackTrigger.Metric.p95LatencyMs, .errorRate, .costPerHour] {
+            #expect(decoded.activity.value(metric, minutes: 60) == state.activity.value(metric, minutes: 60))
+            #expect(decoded.activity.trailingDay(metric, windowMinutes: 60) == state.activity.trailingDay(metric, windowMinutes: 60))
+        }
+        #expect(bytes.count < 8_000, "\(bytes.count) bytes")
+        // Cut short, from another version, or with a bucket out of place: refused, not guessed at.
+        #expect(throws: TriggerRouteState.SnapshotError.self) { try TriggerRouteState(snapshot: Array(bytes.dropLast())) }
+        #expect(throws: TriggerRouteState.SnapshotError.self) { try TriggerRouteState(snapshot: [2] + bytes.dropFirst()) }
+        #expect(throws: TriggerRouteState.SnapshotError.self) { try TriggerRouteState(snapshot: bytes + [0]) }
+        // The version, minute, position and (empty) firing list take 1 + 8 + 4 + 8 + 2 bytes and
+        // the minute bucket count one more: byte 24 is the first bucket's slot.
+        var misplaced = bytes
+        misplaced[24] = misplaced[24] == 0 ? 1 : 0
+        #expect(throws: TriggerRouteState.SnapshotError.self) { try TriggerRouteState(snapshot: misplaced) }
+    }
+}
+
+extension TriggerMonitor {
+    /// One event, evaluated and applied at once.
+    func observe(tenant: String, route: String, at date: Date, latencyMs: Int64, isError: Bool, cost: Double,
+                 packs: ActivePackSet) -> [TriggerFiring] {
+        let update = evaluate(tenant: tenant, events: [TriggerEvent(route: route, date: date, latencyMs: latencyMs, isError: isError, cost: cost)],
+                              packs: packs)
+        apply(update)
+        return update.firings
+    }
 }

@@ -1,0 +1,178 @@
+import Foundation
+
+/// Where a record lies in its topic: a partition and an offset in it.
+public struct StreamPosition: Sendable, Equatable {
+    public var partition: Int32
+    public var offset: Int64
+
+    public init(partition: Int32, offset: Int64) {
+        self.partition = partition
+        self.offset = offset
+    }
+}
+
+/// One route's trigger state: its windows, which triggers hold on it now, and the newest
+/// event in them, so a redelivered event is not counted twice.
+public struct TriggerRouteState: Sendable, Equatable {
+    /// A trigger of a pack.
+    struct Firing: Hashable, Sendable {
+        var pack: String
+        var trigger: String
+    }
+
+    public internal(set) var activity = RouteActivity()
+    /// The triggers holding now: each fires again only after it stopped holding.
+    var firing: Set<Firing> = []
+    /// The newest event counted, when events came with positions.
+    public internal(set) var position: StreamPosition?
+
+    public init() {}
+
+    /// Whether the windows already count the event at `position`. A route's events come in
+    /// order from one partition (the runtime topic is keyed by tenant), so anything at or
+    /// before the newest counted event is a redelivery.
+    func counts(_ position: StreamPosition?) -> Bool {
+        guard let position, let newest = self.position, newest.partition == position.partition else { return false }
+        return position.offset <= newest.offset
+    }
+}
+
+// MARK: Snapshots
+
+/// The state as bytes for the checkpoint table, and back. Only buckets with events are
+/// written, and only their non-zero latency bins: a busy route's day is a few KB, not the 45
+/// KB it holds in memory.
+///
+/// Format 1, little-endian: version; newest minute; position (partition -1 when none); the
+/// firing triggers (pack and trigger as UTF-8 with a 16-bit length); then the minute buckets
+/// and the hour buckets, each a count and, per bucket, its slot, period, events, errors,
+/// cost (IEEE 754 bits) and (bin, count) pairs.
+extension TriggerRouteState {
+    static let snapshotVersion: UInt8 = 1
+
+    public struct SnapshotError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public var snapshot: [UInt8] {
+        var writer = SnapshotWriter()
+        writer.put(Self.snapshotVersion)
+        writer.put(activity.latestMinute)
+        writer.put(position?.partition ?? -1)
+        writer.put(position?.offset ?? -1)
+        let firings = firing.sorted { ($0.pack, $0.trigger) < ($1.pack, $1.trigger) }
+        writer.put(UInt16(clamping: firings.count))
+        for firing in firings.prefix(Int(UInt16.max)) {
+            writer.put(firing.pack)
+            writer.put(firing.trigger)
+        }
+        Self.write(activity.minutes, to: &writer)
+        Self.write(activity.hours, to: &writer)
+        return writer.bytes
+    }
+
+    public init(snapshot bytes: [UInt8]) throws(SnapshotError) {
+        var reader = SnapshotReader(bytes)
+        guard try reader.byte() == Self.snapshotVersion else { throw SnapshotError(description: "unknown snapshot version") }
+        self.init()
+        activity.latestMinute = try reader.integer(Int64.self)
+        let partition = try reader.integer(Int32.self)
+        let offset = try reader.integer(Int64.self)
+        if partition >= 0 { position = StreamPosition(partition: partition, offset: offset) }
+        for _ in 0..<Int(try reader.integer(UInt16.self)) {
+            firing.insert(Firing(pack: try reader.text(), trigger: try reader.text()))
+        }
+        activity.minutes = try Self.read(slots: RouteActivity.minuteSlots, from: &reader)
+        activity.hours = try Self.read(slots: RouteActivity.hourSlots, from: &reader)
+        guard reader.isAtEnd else { throw SnapshotError(description: "bytes after the snapshot") }
+    }
+
+    private static func write(_ buckets: [RouteActivity.Bucket], to writer: inout SnapshotWriter) {
+        let used = buckets.indices.filter { buckets[$0].count > 0 }
+        writer.put(UInt8(used.count))
+        for slot in used {
+            let bucket = buckets[slot]
+            writer.put(UInt8(slot))
+            writer.put(bucket.index)
+            writer.put(Int64(bucket.count))
+            writer.put(Int64(bucket.errors))
+            writer.put(bucket.cost.bitPattern)
+            let bins = bucket.latency.indices.filter { bucket.latency[$0] > 0 }
+            writer.put(UInt8(bins.count))
+            for bin in bins {
+                writer.put(UInt8(bin))
+                writer.put(bucket.latency[bin])
+            }
+        }
+    }
+
+    private static func read(slots: Int, from reader: inout SnapshotReader) throws(SnapshotError) -> [RouteActivity.Bucket] {
+        var buckets = [RouteActivity.Bucket](repeating: RouteActivity.Bucket(), count: slots)
+        for _ in 0..<Int(try reader.byte()) {
+            let slot = Int(try reader.byte())
+            let index = try reader.integer(Int64.self)
+            // A bucket lives in the slot of its period: anything else is not a snapshot we wrote.
+            guard slot < slots, index.modulo(Int64(slots)) == Int64(slot), buckets[slot].index == -1 else {
+                throw SnapshotError(description: "bucket in the wrong slot")
+            }
+            buckets[slot].reset(to: index)
+            let count = try reader.integer(Int64.self)
+            let errors = try reader.integer(Int64.self)
+            guard count > 0, errors >= 0, errors <= count else { throw SnapshotError(description: "bucket counts out of range") }
+            buckets[slot].count = Int(count)
+            buckets[slot].errors = Int(errors)
+            buckets[slot].cost = Double(bitPattern: try reader.integer(UInt64.self))
+            for _ in 0..<Int(try reader.byte()) {
+                let bin = Int(try reader.byte())
+                guard bin < RouteActivity.bins else { throw SnapshotError(description: "latency bin out of range") }
+                buckets[slot].latency[bin] = try reader.integer(UInt32.self)
+            }
+        }
+        return buckets
+    }
+}
+
+private struct SnapshotWriter {
+    var bytes: [UInt8] = []
+
+    mutating func put(_ byte: UInt8) { bytes.append(byte) }
+
+    mutating func put<Integer: FixedWidthInteger>(_ value: Integer) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func put(_ text: String) {
+        let utf8 = Array(text.utf8.prefix(Int(UInt16.max)))
+        put(UInt16(utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
+}
+
+private struct SnapshotReader {
+    private let bytes: [UInt8]
+    private var index = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var isAtEnd: Bool { index == bytes.count }
+
+    mutating func byte() throws(TriggerRouteState.SnapshotError) -> UInt8 {
+        try integer(UInt8.self)
+    }
+
+    mutating func integer<Integer: FixedWidthInteger>(_: Integer.Type) throws(TriggerRouteState.SnapshotError) -> Integer {
+        let size = MemoryLayout<Integer>.size
+        guard bytes.count - index >= size else { throw TriggerRouteState.SnapshotError(description: "snapshot cut short") }
+        var value = Integer.zero
+        for offset in 0..<size { value |= Integer(truncatingIfNeeded: bytes[index + offset]) << (8 * offset) }
+        index += size
+        return value
+    }
+
+    mutating func text() throws(TriggerRouteState.SnapshotError) -> String {
+        let count = Int(try integer(UInt16.self))
+        guard bytes.count - index >= count else { throw TriggerRouteState.SnapshotError(description: "snapshot cut short") }
+        defer { index += count }
+        return String(decoding: bytes[index..<(index + count)], as: UTF8.self)
+    }
+}
