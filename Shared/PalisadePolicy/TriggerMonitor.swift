@@ -98,6 +98,8 @@ public final class TriggerMonitor: Sendable {
     /// Evaluates `events` (one tenant's, in topic order) without changing the monitor.
     public func evaluate(tenant: String, events: [TriggerEvent], packs: ActivePackSet) -> TriggerUpdate {
         var states: [String: TriggerRouteState] = [:]
+        // Only routes that counted an event go into the update: a pure redelivery changes nothing.
+        var changed: [String: TriggerRouteState] = [:]
         var firings: [TriggerFiring] = []
         state.withLock { state in
             for event in events where states[event.route] == nil {
@@ -108,14 +110,11 @@ public final class TriggerMonitor: Sendable {
             guard var route = states[event.route], !route.counts(event.position) else { continue }
             route.activity.record(at: event.date, latencyMs: event.latencyMs, isError: event.isError, cost: event.cost)
             if let position = event.position { route.position = position }
-            for firing in Self.fired(&route, routeID: event.route, packs: packs) {
-                var firing = firing
-                firing.eventIndex = index
-                firings.append(firing)
-            }
+            firings += Self.fired(&route, routeID: event.route, packs: packs, eventIndex: index)
             states[event.route] = route
+            changed[event.route] = route
         }
-        return TriggerUpdate(tenant: tenant, states: states, firings: firings)
+        return TriggerUpdate(tenant: tenant, states: changed, firings: firings)
     }
 
     /// Makes `update` the routes' state.
@@ -123,7 +122,6 @@ public final class TriggerMonitor: Sendable {
         state.withLock { state in
             for (route, routeState) in update.states {
                 let key = RouteKey(tenant: update.tenant, route: route)
-                guard state.routes[key] != routeState else { continue }
                 state.routes[key] = routeState
                 state.changed.insert(key)
             }
@@ -152,8 +150,8 @@ public final class TriggerMonitor: Sendable {
         state.withLock { state in state = State() }
     }
 
-    /// The triggers that start to hold on `route` after its newest event.
-    private static func fired(_ route: inout TriggerRouteState, routeID: String, packs: ActivePackSet) -> [TriggerFiring] {
+    /// The triggers that start to hold on `route` after its newest event, the batch's `eventIndex`th.
+    private static func fired(_ route: inout TriggerRouteState, routeID: String, packs: ActivePackSet, eventIndex: Int) -> [TriggerFiring] {
         var fired: [TriggerFiring] = []
         let activity = route.activity
         for pack in packs.packs where !pack.compiled.pack.triggers.isEmpty && pack.applies(to: routeID) {
@@ -175,7 +173,7 @@ public final class TriggerMonitor: Sendable {
                     if route.firing.insert(key).inserted {
                         fired.append(TriggerFiring(packID: pack.packID, packVersion: pack.version, trigger: trigger, routeID: routeID,
                                                    value: value, baseline: baseline, events: events, minute: activity.latestMinute,
-                                                   isShadow: pack.mode == .shadow, eventIndex: 0))
+                                                   isShadow: pack.mode == .shadow, eventIndex: eventIndex))
                     }
                 } else {
                     route.firing.remove(key)
