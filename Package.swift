@@ -200,6 +200,7 @@ let package = Package(
         service("palisade-policy", folder: "Policy", extra: [
             "PalisadeRules", "PalisadePolicy",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

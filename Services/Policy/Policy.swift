@@ -36,9 +36,10 @@ enum Policy: ServiceDefinition {
         ApprovalRoutes(store: approvals, outbox: outbox, signals: signals).register(on: router, registry: host.routes)
 
         let monitor = TriggerMonitor()
-        let evaluation = RuntimeEvaluation(rules: rules, packs: active, monitor: monitor, windows: TriggerWindowStore(database: host.database),
-                                           producer: host.producer, logger: host.logger)
         let checkpointSeconds = try settings.integer("PALISADE_POLICY_TRIGGER_CHECKPOINT_SECONDS", default: 10, range: 1...3600)
+        let idleSeconds = try settings.integer("PALISADE_POLICY_TRIGGER_IDLE_SECONDS", default: 900, range: 0...86_400)
+        let evaluation = RuntimeEvaluation(rules: rules, packs: active, monitor: monitor, windows: TriggerWindowStore(database: host.database),
+                                           idleRoutes: .seconds(idleSeconds), producer: host.producer, logger: host.logger)
         let windows = ConsumerService.Checkpoint(interval: .seconds(checkpointSeconds), save: evaluation.saveWindows, forget: monitor.forget)
         let evaluate = try host.consumer(group: "evaluate", topics: [.runtime], checkpoint: windows) { batch in
             try await evaluation.handle(batch)

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Logging
+import Metrics
 import PalisadeEvents
 import PalisadeAuth
 import PalisadeKafka
@@ -21,6 +22,8 @@ struct RuntimeEvaluation: Sendable {
     let packs: ActivePacks
     let monitor: TriggerMonitor
     let windows: TriggerWindowStore
+    /// A saved route with no event for this long leaves memory (it loads again with its next event).
+    let idleRoutes: Duration
     let producer: KafkaProducer
     let logger: Logger
 
@@ -88,7 +91,8 @@ struct RuntimeEvaluation: Sendable {
     }
 
     /// Saves the windows changed since the last checkpoint, a transaction per tenant; what
-    /// could not be saved stays changed for the next one.
+    /// could not be saved stays changed for the next one. Once all is saved, the routes idle for
+    /// `idleRoutes` leave memory.
     func saveWindows() async throws {
         let changed = Dictionary(grouping: monitor.changedStates(), by: \.0.tenant)
         var pending = Array(changed.keys)
@@ -102,6 +106,12 @@ struct RuntimeEvaluation: Sendable {
                 throw error
             }
         }
+        let evicted = monitor.evict(idleSince: .now - idleRoutes)
+        if evicted > 0 {
+            Counter(label: "palisade_policy_trigger_routes_evicted_total").increment(by: evicted)
+            logger.debug("idle trigger routes left memory", metadata: ["routes": "\(evicted)"])
+        }
+        Gauge(label: "palisade_policy_trigger_routes").record(monitor.routeCount)
     }
 
     /// A trigger's result: one stream per (pack, trigger) for correlation, an id per (trigger, route, minute).

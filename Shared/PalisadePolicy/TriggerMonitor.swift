@@ -57,7 +57,9 @@ public struct TriggerUpdate: Sendable {
 /// State lives in memory and is checkpointed: `changedStates` hands out what changed since the
 /// last checkpoint, `load` takes back what a checkpoint saved. The consumer that owns a
 /// tenant's partition owns its routes; a route must be loaded (or known to have no
-/// checkpoint) before its events are evaluated.
+/// checkpoint) before its events are evaluated. A route whose state is saved and that has had
+/// no event for a while can be evicted (`evict`): it loads again with its next event, so
+/// memory holds the routes in use, not every route a tenant ever had.
 public final class TriggerMonitor: Sendable {
     public struct RouteKey: Hashable, Sendable {
         public var tenant: String
@@ -69,8 +71,14 @@ public final class TriggerMonitor: Sendable {
         }
     }
 
+    /// A route's state and when an event last reached it (or it was loaded).
+    private struct Held: Sendable {
+        var state: TriggerRouteState
+        var touched: ContinuousClock.Instant
+    }
+
     private struct State: Sendable {
-        var routes: [RouteKey: TriggerRouteState] = [:]
+        var routes: [RouteKey: Held] = [:]
         /// Routes changed since their last checkpoint.
         var changed: Set<RouteKey> = []
     }
@@ -87,10 +95,11 @@ public final class TriggerMonitor: Sendable {
     /// Takes in the checkpointed states of `tenant`'s `routes`; a route without one starts empty.
     /// A route already in memory keeps what it has.
     public func load(tenant: String, routes: [String], checkpoints: [String: TriggerRouteState]) {
+        let now = ContinuousClock.now
         state.withLock { state in
             for route in routes {
                 let key = RouteKey(tenant: tenant, route: route)
-                if state.routes[key] == nil { state.routes[key] = checkpoints[route] ?? TriggerRouteState() }
+                if state.routes[key] == nil { state.routes[key] = Held(state: checkpoints[route] ?? TriggerRouteState(), touched: now) }
             }
         }
     }
@@ -103,7 +112,7 @@ public final class TriggerMonitor: Sendable {
         var firings: [TriggerFiring] = []
         state.withLock { state in
             for event in events where states[event.route] == nil {
-                states[event.route] = state.routes[RouteKey(tenant: tenant, route: event.route)] ?? TriggerRouteState()
+                states[event.route] = state.routes[RouteKey(tenant: tenant, route: event.route)]?.state ?? TriggerRouteState()
             }
         }
         for (index, event) in events.enumerated() {
@@ -119,10 +128,11 @@ public final class TriggerMonitor: Sendable {
 
     /// Makes `update` the routes' state.
     public func apply(_ update: TriggerUpdate) {
+        let now = ContinuousClock.now
         state.withLock { state in
             for (route, routeState) in update.states {
                 let key = RouteKey(tenant: update.tenant, route: route)
-                state.routes[key] = routeState
+                state.routes[key] = Held(state: routeState, touched: now)
                 state.changed.insert(key)
             }
         }
@@ -133,7 +143,7 @@ public final class TriggerMonitor: Sendable {
     public func changedStates() -> [(RouteKey, TriggerRouteState)] {
         state.withLock { state in
             defer { state.changed.removeAll() }
-            return state.changed.compactMap { key in state.routes[key].map { (key, $0) } }
+            return state.changed.compactMap { key in state.routes[key].map { (key, $0.state) } }
         }
     }
 
@@ -142,6 +152,23 @@ public final class TriggerMonitor: Sendable {
         state.withLock { state in
             for key in keys where state.routes[key] != nil { state.changed.insert(key) }
         }
+    }
+
+    /// Drops the routes that are saved (not changed since the last checkpoint) and have had no
+    /// event since `cutoff`; they load from their checkpoints again when an event arrives.
+    /// Returns how many were dropped.
+    @discardableResult
+    public func evict(idleSince cutoff: ContinuousClock.Instant) -> Int {
+        state.withLock { state in
+            let idle = state.routes.filter { key, held in held.touched < cutoff && !state.changed.contains(key) }.keys
+            for key in idle { state.routes[key] = nil }
+            return idle.count
+        }
+    }
+
+    /// How many routes' states are in memory.
+    public var routeCount: Int {
+        state.withLock { $0.routes.count }
     }
 
     /// Drops every route's state: the partitions may have moved, and routes load again from

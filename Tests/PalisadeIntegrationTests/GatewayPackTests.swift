@@ -19,12 +19,13 @@ import Testing
     let signingKey = PackSigningKey(keyID: "ci-gateway")
     /// The policy service's seal key (`scripts/test` makes it and gives it to every service).
     let sealKey: PackSigningKey
+    let keysFile: String
 
     init() async throws {
         environment = try TestEnvironment.load()
         let sealKeyFile = try #require(ProcessInfo.processInfo.environment["PALISADE_POLICY_SET_SIGNING_KEY_FILE"])
         sealKey = try PackSigningKey(json: try Data(contentsOf: URL(fileURLWithPath: sealKeyFile)))
-        let keysFile = "\(environment["PALISADE_TEST_STATE"])/trusted-pack-keys-\(UUID().uuidString.prefix(8)).json"
+        keysFile = "\(environment["PALISADE_TEST_STATE"])/trusted-pack-keys-\(UUID().uuidString.prefix(8)).json"
         try Data(CanonicalJSON.object(["keys": .array([signingKey.verifyingKey.jsonObject])]).bytes)
             .write(to: URL(fileURLWithPath: keysFile))
         provider = try await StandInServer(script: "fake_llm.py", arguments: [], environment: environment)
@@ -33,7 +34,10 @@ import Testing
         ])
     }
 
-    deinit { provider.stop() }
+    deinit {
+        provider.stop()
+        try? FileManager.default.removeItem(atPath: keysFile)
+    }
 
     static func guardPack(version: String, rules: String) -> String {
         """

@@ -18,15 +18,20 @@ import Testing
     let signingKey = PackSigningKey(keyID: "ci-2026")
     /// What the policy service is started with (a second instance gets the same).
     let policyEnvironment: [String: String]
+    let keysFile: String
 
     init() async throws {
         environment = try TestEnvironment.load()
-        let keysFile = "\(environment["PALISADE_TEST_STATE"])/trusted-pack-keys-\(UUID().uuidString.prefix(8)).json"
+        keysFile = "\(environment["PALISADE_TEST_STATE"])/trusted-pack-keys-\(UUID().uuidString.prefix(8)).json"
         try Data(CanonicalJSON.object(["keys": .array([signingKey.verifyingKey.jsonObject])]).bytes)
             .write(to: URL(fileURLWithPath: keysFile))
         policyEnvironment = ["PALISADE_POLICY_TRUSTED_KEYS_FILE": keysFile, "PALISADE_APPROVAL_EXPIRY_SWEEP_SECONDS": "1",
-                             "PALISADE_POLICY_TRIGGER_CHECKPOINT_SECONDS": "1"]
+                             "PALISADE_POLICY_TRIGGER_CHECKPOINT_SECONDS": "1", "PALISADE_POLICY_TRIGGER_IDLE_SECONDS": "0"]
         stack = try await ServiceStack(["ingest", "policy", "incidents"], environment: environment, extra: policyEnvironment)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: keysFile)
     }
 
     func admin(_ tenant: UUID, subject: String = "user:test") async throws -> APIClient {
@@ -403,9 +408,8 @@ import Testing
         try await stack.stop()
     }
 
-    @Test func triggerWindowsSurviveRestartsAndCrashesOfThePolicyService() async throws {
-        let tenant = UUID()
-        let admin = try await admin(tenant)
+    /// A pack whose trigger breaches at the fifth slow event of a minute on a route.
+    func activateSlowPack(_ admin: APIClient) async throws {
         let pack = """
             id: windows
             version: 1.0.0
@@ -415,60 +419,97 @@ import Testing
             """
         #expect(try await push(admin, pack).status == 201)
         #expect(try await admin.post("/v1/policy-packs/windows/activate", json: ["version": "1.0.0"]).status == 200)
-        func slow(_ route: String, _ index: Int) -> [String: Any] {
+    }
+
+    /// Slow events `indices` of one minute on `route`.
+    func postSlow(_ admin: APIClient, _ route: String, _ indices: Range<Int>) async throws {
+        let events: [[String: Any]] = indices.map { index in
             ["event_id": "\(route)-\(index)", "route_id": route, "type": "runtime.request.completed",
              "timestamp": "2026-11-30T11:00:0\(index)Z",
              "payload": ["latency_ms": 2500, "tokens": ["input": 10, "output": 5], "cost": 0.01, "model": "gpt-4o", "provider": "openai"] as [String: Any]]
         }
-        func post(_ route: String, _ indices: Range<Int>) async throws {
-            #expect(try await EventsEndToEndTests.post(indices.map { slow(route, $0) }, token: admin.credential, to: stack.gatewayURL).status == 202)
+        #expect(try await EventsEndToEndTests.post(events, token: admin.credential, to: stack.gatewayURL).status == 202)
+    }
+
+    /// How many events the route's checkpoint in `policy.trigger_windows` counts, read as the superuser.
+    func checkpointedEvents(tenant: UUID, _ route: String) async throws -> Int? {
+        let saved = try await RuntimeRoleSession.administrator(environment).run { client -> [UInt8]? in
+            let rows = try await client.query("SELECT state FROM policy.trigger_windows WHERE tenant_id = \(tenant) AND route_id = \(route)")
+            for try await state in rows.decode(ByteBuffer.self) { return Array(buffer: state) }
+            return nil
         }
-        func checkpointedEvents(_ route: String) async throws -> Int? {
-            let saved = try await RuntimeRoleSession.administrator(environment).run { client -> [UInt8]? in
-                let rows = try await client.query("SELECT state FROM policy.trigger_windows WHERE tenant_id = \(tenant) AND route_id = \(route)")
-                for try await state in rows.decode(ByteBuffer.self) { return Array(buffer: state) }
-                return nil
-            }
-            return try saved.map { try TriggerRouteState(snapshot: $0).activity.value(.p95LatencyMs, minutes: 60).events }
+        return try saved.map { try TriggerRouteState(snapshot: $0).activity.value(.p95LatencyMs, minutes: 60).events }
+    }
+
+    /// The route's breaches of `windows/slow_p95` in the ledger, once there is at least one,
+    /// as the event counts they observed.
+    func breachCounts(_ admin: APIClient, _ route: String) async throws -> [Int?] {
+        var found: [[String: Any]] = []
+        try await poll(timeout: .seconds(60), what: "a breach of \(route) in the ledger") {
+            let records = try await admin.get("/v1/audit?limit=200").json["records"] as? [[String: Any]] ?? []
+            found = records.compactMap { $0["subject"] as? [String: Any] }
+                .filter { $0["policy_id"] as? String == "windows/slow_p95" && $0["route_id"] as? String == route }
+            return !found.isEmpty
         }
-        /// The route's breaches in the ledger, once there is at least one.
-        func breaches(_ route: String) async throws -> [[String: Any]] {
-            var found: [[String: Any]] = []
-            try await poll(timeout: .seconds(60), what: "a breach of \(route) in the ledger") {
-                let records = try await admin.get("/v1/audit?limit=200").json["records"] as? [[String: Any]] ?? []
-                found = records.compactMap { $0["subject"] as? [String: Any] }
-                    .filter { $0["policy_id"] as? String == "windows/slow_p95" && $0["route_id"] as? String == route }
-                return !found.isEmpty
-            }
-            return found
-        }
-        func events(_ result: [String: Any]) -> Int? {
+        return found.map { result in
             let observed = (result["observed"] as? String).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any]
                 ?? result["observed"] as? [String: Any]
             return observed?["events"] as? Int
         }
+    }
+
+    /// A metric of the policy service, from its `/metrics`.
+    func policyMetric(_ name: String) async throws -> Double? {
+        let text = try await HTTP.send(.GET, (stack["policy"]?.baseURL ?? "") + "/metrics").text
+        let line = text.split(separator: "\n").first { $0.hasPrefix(name + " ") || $0.hasPrefix(name + "{") }
+        return line?.split(separator: " ").last.flatMap { Double($0) }
+    }
+
+    @Test func triggerWindowsSurviveRestartsAndCrashesOfThePolicyService() async throws {
+        let tenant = UUID()
+        let admin = try await admin(tenant)
+        try await activateSlowPack(admin)
 
         // Four slow events, one short of the trigger's minimum, counted and checkpointed (the
         // offsets are committed only then); a restarted instance, or one a partition moves to,
         // continues the window, so the fifth event breaches it. Without the checkpoint it
         // would have counted one event.
-        try await post("restart-chat", 0..<4)
-        try await poll(timeout: .seconds(60), what: "four events checkpointed") { try await checkpointedEvents("restart-chat") == 4 }
+        try await postSlow(admin, "restart-chat", 0..<4)
+        try await poll(timeout: .seconds(60), what: "four events checkpointed") { try await checkpointedEvents(tenant: tenant, "restart-chat") == 4 }
         try await stack.restart("policy")
-        try await post("restart-chat", 4..<5)
-        let afterRestart = try await breaches("restart-chat")
-        #expect(afterRestart.map(events) == [5], "\(afterRestart)")
+        try await postSlow(admin, "restart-chat", 4..<5)
+        let afterRestart = try await breachCounts(admin, "restart-chat")
+        #expect(afterRestart == [5], "\(afterRestart)")
 
         // A crash at any moment: events counted since the last checkpoint were never committed,
         // so they come again and are counted once, on top of the checkpoint.
-        try await post("crash-chat", 0..<3)
-        try await poll(timeout: .seconds(60), what: "three events checkpointed") { try await checkpointedEvents("crash-chat") == 3 }
-        try await post("crash-chat", 3..<5)
+        try await postSlow(admin, "crash-chat", 0..<3)
+        try await poll(timeout: .seconds(60), what: "three events checkpointed") { try await checkpointedEvents(tenant: tenant, "crash-chat") == 3 }
+        try await postSlow(admin, "crash-chat", 3..<5)
         try await stack.restart("policy", crashing: true)
-        try await post("crash-chat", 5..<6)
-        try await poll(timeout: .seconds(60), what: "six events checkpointed") { try await checkpointedEvents("crash-chat") == 6 }
-        let afterCrash = try await breaches("crash-chat")
-        #expect(afterCrash.map(events) == [5], "one breach, at the fifth event: \(afterCrash)")
+        try await postSlow(admin, "crash-chat", 5..<6)
+        try await poll(timeout: .seconds(60), what: "six events checkpointed") { try await checkpointedEvents(tenant: tenant, "crash-chat") == 6 }
+        let afterCrash = try await breachCounts(admin, "crash-chat")
+        #expect(afterCrash == [5], "one breach, at the fifth event: \(afterCrash)")
+        try await stack.stop()
+    }
+
+    @Test func idleRoutesLeaveMemoryAndContinueFromTheirCheckpoint() async throws {
+        // This suite's policy service lets a saved route go at the next checkpoint (idle 0 s).
+        let tenant = UUID()
+        let admin = try await admin(tenant)
+        try await activateSlowPack(admin)
+        try await postSlow(admin, "idle-chat", 0..<4)
+        try await poll(timeout: .seconds(60), what: "four events checkpointed") { try await checkpointedEvents(tenant: tenant, "idle-chat") == 4 }
+        try await poll(timeout: .seconds(60), what: "the route evicted from memory") {
+            let evicted = try await policyMetric("palisade_policy_trigger_routes_evicted_total") ?? 0
+            let held = try await policyMetric("palisade_policy_trigger_routes")
+            return evicted >= 1 && held == 0
+        }
+        // Its next event loads it from the checkpoint: the window goes on, and the fifth breaches.
+        try await postSlow(admin, "idle-chat", 4..<5)
+        let breaches = try await breachCounts(admin, "idle-chat")
+        #expect(breaches == [5], "\(breaches)")
         try await stack.stop()
     }
 

@@ -185,6 +185,30 @@ import Testing
         #expect(third.unloaded(tenant: "t", routes: ["chat"]) == ["chat"])
     }
 
+    @Test func onlySavedIdleRoutesLeaveMemory() throws {
+        let set = try Self.slowPack()
+        let monitor = TriggerMonitor()
+        monitor.apply(monitor.evaluate(tenant: "t", events: Self.slowEvents(0..<4), packs: set))
+        // Not saved yet: nothing goes, however idle.
+        #expect(monitor.evict(idleSince: .now + .seconds(3600)) == 0)
+        let saved = monitor.changedStates()
+        #expect(saved.count == 1)
+        // Saved but used since the cutoff: it stays.
+        #expect(monitor.evict(idleSince: .now - .seconds(3600)) == 0)
+        #expect(monitor.routeCount == 1)
+        // Saved and idle: it goes, and loads again with its next event.
+        #expect(monitor.evict(idleSince: .now + .seconds(1)) == 1)
+        #expect(monitor.routeCount == 0)
+        #expect(monitor.unloaded(tenant: "t", routes: ["chat"]) == ["chat"])
+        monitor.load(tenant: "t", routes: ["chat"], checkpoints: ["chat": try TriggerRouteState(snapshot: try #require(saved.first).1.snapshot)])
+        #expect(monitor.evaluate(tenant: "t", events: Self.slowEvents(2..<5), packs: set).firings.map(\.events) == [5])
+        // A save that failed hands its routes back as changed: they stay until saved.
+        monitor.apply(monitor.evaluate(tenant: "t", events: Self.slowEvents(4..<6), packs: set))
+        monitor.unsaved(monitor.changedStates().map(\.0))
+        #expect(monitor.evict(idleSince: .now + .seconds(1)) == 0)
+        #expect(monitor.changedStates().count == 1)
+    }
+
     @Test func snapshotsKeepEveryWindowAndRefuseWhatTheyDidNotWrite() throws {
         let set = try Self.slowPack()
         let monitor = TriggerMonitor()
