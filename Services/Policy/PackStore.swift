@@ -122,15 +122,13 @@ struct PackStore: Sendable {
     /// Every version of a pack, oldest first by semver, and its activation.
     func pack(_ packID: String, scope: TenantScope, logger: Logger) async throws -> (versions: [StoredVersion], active: Activation?) {
         try await database.withTenant(scope, logger: logger) { connection in
-            let rows = try await connection.query("""
-                SELECT version FROM policy.pack_versions WHERE pack_id = \(packID)
-                """, logger: logger)
-            var names: [String] = []
-            for try await name in rows.decode(String.self) { names.append(name) }
-            var versions: [StoredVersion] = []
-            for name in names {
-                if let stored = try await Self.version(packID, name, on: connection, logger: logger) { versions.append(stored) }
-            }
+            var versions = try await Self.storedVersions(
+                """
+                SELECT pack_id, version, description, document, digest, created_at, created_by FROM policy.pack_versions
+                WHERE pack_id = \(packID)
+                """,
+                signatures: "SELECT pack_id, version, key_id, signature FROM policy.pack_signatures WHERE pack_id = \(packID) ORDER BY key_id",
+                on: connection, logger: logger)
             versions.sort { SemanticVersion.ascending($0.version, $1.version) }
             return (versions, try await Self.activation(packID, on: connection, logger: logger))
         }
@@ -328,12 +326,45 @@ struct PackStore: Sendable {
     }
 
     private static func activeEntries(on connection: PostgresConnection, logger: Logger) async throws -> [ActiveEntry] {
-        var entries: [ActiveEntry] = []
-        for activation in try await activations(on: connection, logger: logger) {
-            guard let stored = try await version(activation.packID, activation.version, on: connection, logger: logger) else { continue }
-            entries.append(ActiveEntry(activation: activation, document: stored.document, signatures: stored.signatures))
+        let active = try await storedVersions(
+            """
+            SELECT v.pack_id, v.version, v.description, v.document, v.digest, v.created_at, v.created_by
+            FROM policy.pack_versions v JOIN policy.pack_activations a USING (tenant_id, pack_id, version)
+            """,
+            signatures: """
+            SELECT s.pack_id, s.version, s.key_id, s.signature
+            FROM policy.pack_signatures s JOIN policy.pack_activations a USING (tenant_id, pack_id, version) ORDER BY s.key_id
+            """,
+            on: connection, logger: logger)
+        let byPack = Dictionary(active.map { ($0.packID, $0) }, uniquingKeysWith: { first, _ in first })
+        return try await activations(on: connection, logger: logger).compactMap { activation in
+            guard let stored = byPack[activation.packID], stored.version == activation.version else { return nil }
+            return ActiveEntry(activation: activation, document: stored.document, signatures: stored.signatures)
         }
-        return entries
+    }
+
+    /// The versions `versions` selects (columns as in `pack_versions`) with the signatures
+    /// `signatures` selects (pack, version, key id, signature, by key id): two statements
+    /// however many versions there are.
+    private static func storedVersions(_ versions: PostgresQuery, signatures: PostgresQuery, on connection: PostgresConnection,
+                                       logger: Logger) async throws -> [StoredVersion] {
+        struct VersionKey: Hashable {
+            var packID: String
+            var version: String
+        }
+        var signed: [VersionKey: [PackSignature]] = [:]
+        for try await (packID, version, keyID, value) in try await connection.query(signatures, logger: logger)
+            .decode((String, String, String, Data).self) {
+            signed[VersionKey(packID: packID, version: version), default: []].append(PackSignature(keyID: keyID, value: value))
+        }
+        var stored: [StoredVersion] = []
+        for try await (packID, version, description, document, digest, createdAt, createdBy) in try await connection.query(versions, logger: logger)
+            .decode((String, String, String, String, Data, Date, String).self) {
+            stored.append(StoredVersion(packID: packID, version: version, description: description, document: document, digest: digest,
+                                        createdAt: createdAt, createdBy: createdBy,
+                                        signatures: signed[VersionKey(packID: packID, version: version)] ?? []))
+        }
+        return stored
     }
 
     private static func history(_ packID: String, on connection: PostgresConnection, logger: Logger) async throws -> [ActivationChange] {

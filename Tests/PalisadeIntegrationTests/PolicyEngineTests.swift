@@ -173,6 +173,12 @@ import Testing
         let detail = try await admin.get("/v1/policy-packs/support/versions/2.0.0")
         #expect((detail.json["pack"] as? [String: Any])?["id"] as? String == "support")
         #expect((detail.json["signatures"] as? [[String: Any]])?.first?["key_id"] as? String == "ci-2026")
+        // The pack's page lists every version in semver order, each with who signed it.
+        let page = try await admin.get("/v1/policy-packs/support").json
+        let versions = page["versions"] as? [[String: Any]] ?? []
+        #expect(versions.map { "\($0["version"] ?? "") \(($0["signed_by"] as? [String]) ?? [])" } == ["1.0.0 [\"ci-2026\"]", "2.0.0 [\"ci-2026\"]"],
+                "\(page)")
+        #expect((page["active"] as? [String: Any])?["version"] as? String == "1.0.0")
 
         // Every step is in the ledger.
         for (kind, count) in [("policy.pack_version_created", 2), ("policy.pack_signed", 1), ("policy.pack_activated", 2),
