@@ -16,13 +16,8 @@ struct APIKeyAuthenticator: Sendable {
 
     func verify(_ text: String) async throws -> Principal {
         guard let key = APIKeyText(text) else { throw TokenError.malformed("not a Palisade API key") }
-        let credential: APIKeyCredential?
-        if let cached = cache.value(for: key.id) {
-            credential = cached
-        } else {
-            credential = try await store.credential(key.id, logger: logger)
-            cache.store(credential, for: key.id)
-        }
+        let id = key.id
+        let credential = try await cache.value(for: id) { [store, logger] in try await store.credential(id, logger: logger) }
         guard let credential, key.matches(storedHash: credential.secretHash) else { throw TokenError.invalid("unknown API key") }
         if credential.revokedAt != nil { throw TokenError.invalid("API key revoked") }
         if let expiresAt = credential.expiresAt, expiresAt <= Date() { throw TokenError.expired }

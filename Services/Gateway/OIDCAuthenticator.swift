@@ -32,10 +32,7 @@ struct OIDCAuthenticator: Sendable {
         let digest = Data(SHA256.hash(data: Data(token.utf8)))
         if let principal = verified.value(for: digest) { return principal }
         let identity = try await verifier.verify(token) { iss in
-            if let cached = registrations.value(for: iss) { return cached }
-            let found = try await issuers.registrations(of: iss, logger: logger)
-            registrations.store(found, for: iss)
-            return found
+            try await registrations.value(for: iss) { [issuers, logger] in try await issuers.registrations(of: iss, logger: logger) }
         }
         let principal = try await principal(of: identity)
         let remaining = identity.expiresAt.timeIntervalSinceNow
@@ -54,7 +51,12 @@ struct OIDCAuthenticator: Sendable {
 
     private func principal(of identity: OIDCIdentity) async throws -> Principal {
         let key = PrincipalKey(tenantID: identity.issuer.tenantID, subject: identity.subject, tokenRoles: identity.roles)
-        if let cached = principals.value(for: key) { return cached }
+        return try await principals.value(for: key) { [users, roles, logger] in
+            try await Self.grants(of: identity, users: users, roles: roles, logger: logger)
+        }
+    }
+
+    private static func grants(of identity: OIDCIdentity, users: UserStore, roles: RoleStore, logger: Logger) async throws -> Principal {
         let scope = TenantScope(tenantID: identity.issuer.tenantID, subject: "oidc:\(identity.subject)", roles: identity.roles)
         var roleNames = identity.roles
         if let user = try await users.find(subject: identity.subject, scope: scope, logger: logger) {
@@ -67,7 +69,6 @@ struct OIDCAuthenticator: Sendable {
             tenantID: identity.issuer.tenantID,
             subject: "oidc:\(identity.subject)", roles: Array(Set(roleNames)).sorted(), capabilities: capabilities.sorted()
         )
-        principals.store(principal, for: key)
         return principal
     }
 }

@@ -26,13 +26,13 @@ struct PlatformTokenMinter: Sendable {
     func token(for principal: Principal) async throws -> Authenticated {
         let (kid, issuer) = try await keyring.current()
         let key = MintKey(principal: principal, kid: kid)
-        if let cached = minted.value(for: key) { return cached }
-        let claims = PlatformClaims(
-            subject: principal.subject, tenantID: principal.tenantID, roles: principal.roles,
-            capabilities: principal.capabilities, lifetime: lifetime
-        )
-        let identity = Authenticated(claims: claims, platformToken: try await issuer.mint(claims))
-        minted.store(identity, for: key)
-        return identity
+        let lifetime = lifetime
+        return try await minted.value(for: key) {
+            let claims = PlatformClaims(
+                subject: principal.subject, tenantID: principal.tenantID, roles: principal.roles,
+                capabilities: principal.capabilities, lifetime: lifetime
+            )
+            return Authenticated(claims: claims, platformToken: try await issuer.mint(claims))
+        }
     }
 }

@@ -93,20 +93,6 @@ import Testing
         #expect(AuthenticationMiddleware.bearerToken(nil) == nil)
     }
 
-    @Test func expiringCacheForgetsAfterItsLifetime() {
-        let cache = ExpiringCache<String, Int>(lifetime: .seconds(10), capacity: 2)
-        let start = ContinuousClock.now
-        cache.store(1, for: "a", now: start)
-        #expect(cache.value(for: "a", now: start + .seconds(9)) == 1)
-        #expect(cache.value(for: "a", now: start + .seconds(11)) == nil)
-        cache.store(2, for: "b", now: start)
-        cache.store(3, for: "c", now: start)
-        cache.store(4, for: "d", now: start)
-        #expect(cache.value(for: "d", now: start) == 4, "a full cache still takes new entries")
-        cache.remove("d")
-        #expect(cache.value(for: "d", now: start) == nil)
-    }
-
     /// Keys that a rotation adds are learnt on the first token that names them.
     @Test func verifierLearnsRotatedKeysFromItsSource() async throws {
         let first = PlatformSigningKey.generate(kid: "k1")

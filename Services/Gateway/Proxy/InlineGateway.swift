@@ -319,18 +319,16 @@ struct InlineGateway: Sendable {
 
     private func route(_ routeID: String, scope: TenantScope, _ context: PalisadeRequestContext) async throws -> ProxyRoute? {
         let key = RouteKey(tenantID: scope.tenantID, routeID: routeID)
-        if let cached = routeCache.value(for: key) { return cached }
-        let route = try await routes.find(routeID, scope: scope, logger: context.logger)
-        routeCache.store(route, for: key)
-        return route
+        let logger = context.logger
+        return try await routeCache.value(for: key) { [routes] in try await routes.find(routeID, scope: scope, logger: logger) }
     }
 
     private func providerKey(_ route: ProxyRoute, scope: TenantScope, _ context: PalisadeRequestContext) async throws -> SealedProviderKey? {
         let key = KeyKey(tenantID: scope.tenantID, provider: route.provider, keyID: route.providerKeyID)
-        if let cached = keyCache.value(for: key) { return cached }
-        let sealed = try await keys.sealedKey(provider: route.provider, keyID: route.providerKeyID, scope: scope, logger: context.logger)
-        keyCache.store(sealed, for: key)
-        return sealed
+        let logger = context.logger
+        return try await keyCache.value(for: key) { [keys] in
+            try await keys.sealedKey(provider: route.provider, keyID: route.providerKeyID, scope: scope, logger: logger)
+        }
     }
 
     static func join(_ base: String, _ path: String) -> String {
