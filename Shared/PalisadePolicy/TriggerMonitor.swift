@@ -118,7 +118,7 @@ public final class TriggerMonitor: Sendable {
         for (index, event) in events.enumerated() {
             guard var route = states[event.route], !route.counts(event.position) else { continue }
             route.activity.record(at: event.date, latencyMs: event.latencyMs, isError: event.isError, cost: event.cost)
-            if let position = event.position { route.position = position }
+            if let position = event.position { route.counted(position) }
             firings += Self.fired(&route, routeID: event.route, packs: packs, eventIndex: index)
             states[event.route] = route
             changed[event.route] = route

@@ -12,7 +12,7 @@ public struct StreamPosition: Sendable, Equatable {
 }
 
 /// One route's trigger state: its windows, which triggers hold on it now, and the newest
-/// event in them, so a redelivered event is not counted twice.
+/// event in them from each partition, so a redelivered event is not counted twice.
 public struct TriggerRouteState: Sendable, Equatable {
     /// A trigger of a pack.
     struct Firing: Hashable, Sendable {
@@ -23,17 +23,28 @@ public struct TriggerRouteState: Sendable, Equatable {
     public internal(set) var activity = RouteActivity()
     /// The triggers holding now: each fires again only after it stopped holding.
     var firing: Set<Firing> = []
-    /// The newest event counted, when events came with positions.
+    /// The newest event counted, when events came with positions: where the route's events
+    /// come from now.
     public internal(set) var position: StreamPosition?
+    /// The newest offset counted in each partition the route's events came from. They come
+    /// from one partition at a time (the runtime topic is keyed by tenant), but a change in
+    /// the topic's partition count moves a tenant to another one, and what the old partition
+    /// redelivers after that is still recognised.
+    private(set) var newestOffsets: [Int32: Int64] = [:]
 
     public init() {}
 
-    /// Whether the windows already count the event at `position`. A route's events come in
-    /// order from one partition (the runtime topic is keyed by tenant), so anything at or
-    /// before the newest counted event is a redelivery.
+    /// Whether the windows already count the event at `position`: within a partition events
+    /// come in order, so anything at or before the newest counted is a redelivery.
     func counts(_ position: StreamPosition?) -> Bool {
-        guard let position, let newest = self.position, newest.partition == position.partition else { return false }
-        return position.offset <= newest.offset
+        guard let position, let newest = newestOffsets[position.partition] else { return false }
+        return position.offset <= newest
+    }
+
+    /// Notes that the event at `position` is counted.
+    mutating func counted(_ position: StreamPosition) {
+        self.position = position
+        newestOffsets[position.partition] = max(newestOffsets[position.partition] ?? -1, position.offset)
     }
 }
 
@@ -43,12 +54,14 @@ public struct TriggerRouteState: Sendable, Equatable {
 /// written, and only their non-zero latency bins: a busy route's day is a few KB, not the 45
 /// KB it holds in memory.
 ///
-/// Format 1, little-endian: version; newest minute; position (partition -1 when none); the
-/// firing triggers (pack and trigger as UTF-8 with a 16-bit length); then the minute buckets
-/// and the hour buckets, each a count and, per bucket, its slot, period, events, errors,
-/// cost (IEEE 754 bits) and (bin, count) pairs.
+/// Format 2, little-endian: version; newest minute; position (partition -1 when none); the
+/// newest offset of each partition (a 16-bit count of partition and offset pairs); the firing
+/// triggers (pack and trigger as UTF-8 with a 16-bit length); then the minute buckets and the
+/// hour buckets, each a count and, per bucket, its slot, period, events, errors, cost
+/// (IEEE 754 bits) and (bin, count) pairs. Format 1, without the newest offsets (its position
+/// was the only partition it knew), is still read.
 extension TriggerRouteState {
-    static let snapshotVersion: UInt8 = 1
+    static let snapshotVersion: UInt8 = 2
 
     public struct SnapshotError: Error, CustomStringConvertible {
         public var description: String
@@ -60,6 +73,12 @@ extension TriggerRouteState {
         writer.put(activity.latestMinute)
         writer.put(position?.partition ?? -1)
         writer.put(position?.offset ?? -1)
+        let offsets = newestOffsets.sorted { $0.key < $1.key }.prefix(Int(UInt16.max))
+        writer.put(UInt16(offsets.count))
+        for (partition, offset) in offsets {
+            writer.put(partition)
+            writer.put(offset)
+        }
         let firings = firing.sorted { ($0.pack, $0.trigger) < ($1.pack, $1.trigger) }
         writer.put(UInt16(clamping: firings.count))
         for firing in firings.prefix(Int(UInt16.max)) {
@@ -73,12 +92,22 @@ extension TriggerRouteState {
 
     public init(snapshot bytes: [UInt8]) throws(SnapshotError) {
         var reader = SnapshotReader(bytes)
-        guard try reader.byte() == Self.snapshotVersion else { throw SnapshotError(description: "unknown snapshot version") }
+        let version = try reader.byte()
+        guard version == 1 || version == Self.snapshotVersion else { throw SnapshotError(description: "unknown snapshot version") }
         self.init()
         activity.latestMinute = try reader.integer(Int64.self)
         let partition = try reader.integer(Int32.self)
         let offset = try reader.integer(Int64.self)
         if partition >= 0 { position = StreamPosition(partition: partition, offset: offset) }
+        if version == 1 {
+            if let position { newestOffsets[position.partition] = position.offset }
+        } else {
+            for _ in 0..<Int(try reader.integer(UInt16.self)) {
+                let partition = try reader.integer(Int32.self)
+                guard partition >= 0, newestOffsets[partition] == nil else { throw SnapshotError(description: "partition out of range or twice") }
+                newestOffsets[partition] = try reader.integer(Int64.self)
+            }
+        }
         for _ in 0..<Int(try reader.integer(UInt16.self)) {
             firing.insert(Firing(pack: try reader.text(), trigger: try reader.text()))
         }

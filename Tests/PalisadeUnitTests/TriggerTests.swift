@@ -209,6 +209,41 @@ import Testing
         #expect(monitor.changedStates().count == 1)
     }
 
+    @Test func whatAPartitionLeftBehindRedeliversIsNotCountedAgain() throws {
+        let set = try Self.slowPack()
+        func events(partition: Int32, _ offsets: Range<Int64>) -> [TriggerEvent] {
+            offsets.map { offset in
+                TriggerEvent(route: "chat", date: Self.start, latencyMs: 3000, isError: false, cost: 0,
+                             position: StreamPosition(partition: partition, offset: offset))
+            }
+        }
+        let monitor = TriggerMonitor()
+        monitor.apply(monitor.evaluate(tenant: "t", events: events(partition: 2, 100..<103), packs: set))
+        // The topic grew partitions and the tenant's events now come from partition 9...
+        monitor.apply(monitor.evaluate(tenant: "t", events: events(partition: 9, 0..<1), packs: set))
+        // ...while partition 2 redelivers what it had not committed: counted already.
+        let redelivered = monitor.evaluate(tenant: "t", events: events(partition: 2, 101..<103), packs: set)
+        #expect(redelivered.firings.isEmpty)
+        monitor.apply(redelivered)
+        let state = try #require(monitor.changedStates().first?.1)
+        #expect(state.activity.value(.p95LatencyMs, minutes: 60).events == 4)
+        #expect(state.position == StreamPosition(partition: 9, offset: 0))
+        // A checkpoint keeps every partition's newest offset.
+        let reloaded = TriggerMonitor()
+        reloaded.load(tenant: "t", routes: ["chat"], checkpoints: ["chat": try TriggerRouteState(snapshot: state.snapshot)])
+        let again = reloaded.evaluate(tenant: "t", events: events(partition: 2, 100..<103) + events(partition: 9, 0..<2), packs: set)
+        #expect(again.firings.map(\.events) == [5], "only partition 9's offset 1 is new")
+        // A checkpoint of format 1 knew one partition: its position.
+        var formatOne: [UInt8] = [1]
+        withUnsafeBytes(of: Int64(0).littleEndian) { formatOne += $0 }
+        withUnsafeBytes(of: Int32(2).littleEndian) { formatOne += $0 }
+        withUnsafeBytes(of: Int64(102).littleEndian) { formatOne += $0 }
+        formatOne += [0, 0, 0, 0]
+        let old = try TriggerRouteState(snapshot: formatOne)
+        #expect(old.position == StreamPosition(partition: 2, offset: 102))
+        #expect(old.counts(StreamPosition(partition: 2, offset: 102)) && !old.counts(StreamPosition(partition: 2, offset: 103)))
+    }
+
     @Test func snapshotsKeepEveryWindowAndRefuseWhatTheyDidNotWrite() throws {
         let set = try Self.slowPack()
         let monitor = TriggerMonitor()
@@ -230,12 +265,13 @@ import Testing
         #expect(bytes.count < 8_000, "\(bytes.count) bytes")
         // Cut short, from another version, or with a bucket out of place: refused, not guessed at.
         #expect(throws: TriggerRouteState.SnapshotError.self) { try TriggerRouteState(snapshot: Array(bytes.dropLast())) }
-        #expect(throws: TriggerRouteState.SnapshotError.self) { try TriggerRouteState(snapshot: [2] + bytes.dropFirst()) }
+        #expect(throws: TriggerRouteState.SnapshotError.self) { try TriggerRouteState(snapshot: [3] + bytes.dropFirst()) }
         #expect(throws: TriggerRouteState.SnapshotError.self) { try TriggerRouteState(snapshot: bytes + [0]) }
-        // The version, minute, position and (empty) firing list take 1 + 8 + 4 + 8 + 2 bytes and
-        // the minute bucket count one more: byte 24 is the first bucket's slot.
+        // The version, minute, position, one partition's newest offset and (empty) firing list
+        // take 1 + 8 + 4 + 8 + (2 + 12) + 2 bytes and the minute bucket count one more: byte 38
+        // is the first bucket's slot.
         var misplaced = bytes
-        misplaced[24] = misplaced[24] == 0 ? 1 : 0
+        misplaced[38] = misplaced[38] == 0 ? 1 : 0
         #expect(throws: TriggerRouteState.SnapshotError.self) { try TriggerRouteState(snapshot: misplaced) }
     }
 }
