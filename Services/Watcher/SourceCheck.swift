@@ -16,6 +16,8 @@ struct SourceCheck: Sendable {
 
     let store: SourceStore
     let producer: KafkaProducer
+    /// How long a document may take to answer; a check that times out is recorded as unreachable.
+    let fetchTimeout: Duration
     let logger: Logger
 
     func run(watcherID: UUID, tenantID: UUID) async throws {
@@ -32,7 +34,7 @@ struct SourceCheck: Sendable {
         let etag: String?
         let lastModified: String?
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(15))
+            let response = try await HTTPClient.shared.execute(request, timeout: .init(fetchTimeout))
             status = Int(response.status.code)
             etag = response.headers.first(name: "ETag")
             lastModified = response.headers.first(name: "Last-Modified")

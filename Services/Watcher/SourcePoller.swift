@@ -1,26 +1,80 @@
 import Foundation
 import Logging
+import ServiceLifecycle
+import Synchronization
 
-/// Finds due sources and checks them, a few at a time; run every tick by a `PeriodicService`.
-struct SourcePoller: Sendable {
+/// Checks the due sources, at most `concurrency` at a time. Each check holds a slot of its own,
+/// so a source slow to answer delays only itself (the poller used to wait for a whole batch);
+/// free slots are filled every `interval`.
+struct SourcePoller: Service {
     let store: SourceStore
     let check: SourceCheck
+    let concurrency: Int
+    let interval: Duration
     let logger: Logger
 
-    func pollOnce() async throws {
-        let due = try await store.due(limit: 20, logger: logger)
-        await withTaskGroup(of: Void.self) { group in
-            for (tenantID, watcherID) in due {
-                group.addTask {
+    func run() async throws {
+        let checking = CheckingSources()
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                while !Task.isCancelled {
                     do {
-                        try await check.run(watcherID: watcherID, tenantID: tenantID)
+                        for (tenantID, watcherID) in try await claimDue(checking) {
+                            group.addTask {
+                                defer { checking.release(watcherID) }
+                                await checkOne(watcherID: watcherID, tenantID: tenantID)
+                            }
+                        }
+                    } catch where !Task.isCancelled {
+                        logger.error("watcher poll failed; next attempt in \(interval)", metadata: ["error": "\(String(reflecting: error))"])
                     } catch {
-                        logger.error("watcher check failed", metadata: [
-                            "tenant_id": "\(tenantID)", "watcher_id": "\(watcherID)", "error": "\(String(reflecting: error))",
-                        ])
+                        return
                     }
+                    try? await Task.sleep(for: interval)
                 }
             }
         }
+    }
+
+    /// Due sources not being checked now, as many as there are free slots, marked as being checked.
+    private func claimDue(_ checking: CheckingSources) async throws -> [(tenantID: UUID, watcherID: UUID)] {
+        let busy = checking.count
+        guard busy < concurrency else { return [] }
+        // The sources in flight are still due (and may be the most overdue): `concurrency` rows
+        // leave room for every free slot past them.
+        let due = try await store.due(limit: concurrency, logger: logger)
+        return checking.claim(due, upTo: concurrency - busy)
+    }
+
+    private func checkOne(watcherID: UUID, tenantID: UUID) async {
+        do {
+            try await check.run(watcherID: watcherID, tenantID: tenantID)
+        } catch {
+            logger.error("watcher check failed", metadata: [
+                "tenant_id": "\(tenantID)", "watcher_id": "\(watcherID)", "error": "\(String(reflecting: error))",
+            ])
+        }
+    }
+}
+
+/// The sources being checked now, so that a poll does not start a second check of one.
+final class CheckingSources: Sendable {
+    private let watchers = Mutex(Set<UUID>())
+
+    var count: Int { watchers.withLock { $0.count } }
+
+    /// Marks at most `limit` of `due` that are not being checked, and returns them.
+    func claim(_ due: [(tenantID: UUID, watcherID: UUID)], upTo limit: Int) -> [(tenantID: UUID, watcherID: UUID)] {
+        watchers.withLock { watchers in
+            var claimed: [(tenantID: UUID, watcherID: UUID)] = []
+            for source in due where claimed.count < limit && watchers.insert(source.watcherID).inserted {
+                claimed.append(source)
+            }
+            return claimed
+        }
+    }
+
+    func release(_ watcherID: UUID) {
+        _ = watchers.withLock { $0.remove(watcherID) }
     }
 }

@@ -13,13 +13,13 @@ enum Watcher: ServiceDefinition {
         let router = host.makeRouter()
         let minimumInterval = try settings.integer("PALISADE_WATCHER_MIN_INTERVAL_SECONDS", default: 60, range: 1...86_400)
         SourceRoutes(store: store, minimumInterval: minimumInterval).register(on: router, registry: host.routes)
-        let sources = SourcePoller(
-            store: store, check: SourceCheck(store: store, producer: host.producer, logger: host.logger), logger: host.logger
-        )
-        let poller = PeriodicService(
-            name: "watcher poll",
+        let fetchTimeout = try settings.integer("PALISADE_WATCHER_FETCH_TIMEOUT_SECONDS", default: 15, range: 1...600)
+        let poller = SourcePoller(
+            store: store,
+            check: SourceCheck(store: store, producer: host.producer, fetchTimeout: .seconds(fetchTimeout), logger: host.logger),
+            concurrency: try settings.integer("PALISADE_WATCHER_CONCURRENCY", default: 20, range: 1...500),
             interval: .milliseconds(try settings.integer("PALISADE_WATCHER_TICK_MS", default: 1000, range: 50...60_000)),
-            logger: host.logger, tick: sources.pollOnce
+            logger: host.logger
         )
         let inventory = RouteInventory(store: store, logger: host.logger)
         let routes = try host.consumer(group: "inventory", topics: [.runtime], batchWindow: ConsumerService.sinkBatchWindow) { batch in

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// A watched document changes: a change event with the watcher diff and the affected routes,
-/// and (at high severity) an incident.
+/// and (at high severity) an incident. A document that stops answering holds up only its own
+/// check.
 @Suite(.serialized) final class WatcherTests {
     let environment: TestEnvironment
     let stack: ServiceStack
@@ -11,6 +12,10 @@ import Testing
         environment = try TestEnvironment.load()
         stack = try await ServiceStack(["ingest", "policy", "incidents", "watcher"], environment: environment, extra: [
             "PALISADE_WATCHER_MIN_INTERVAL_SECONDS": "1", "PALISADE_WATCHER_TICK_MS": "200",
+            // A check of a document that never answers outlasts what the test waits for; slots
+            // enough that sources left unreachable by earlier runs (each held until its
+            // timeout) cannot take them all.
+            "PALISADE_WATCHER_FETCH_TIMEOUT_SECONDS": "120", "PALISADE_WATCHER_CONCURRENCY": "100",
         ])
     }
 
@@ -68,6 +73,36 @@ import Testing
         #expect(incident["route_id"] as? String == "prod-chat")
         #expect(incident["rule_id"] as? String == "change:watcher.pricing_update.change")
         document.stop()
+        try await stack.stop()
+    }
+
+    @Test func aDocumentThatNeverAnswersHoldsUpOnlyItsOwnCheck() async throws {
+        let token = try await environment.token(tenant: UUID())
+        let folder = "\(environment["PALISADE_TEST_STATE"])/stand-ins"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let page = "\(folder)/pricing-\(UUID().uuidString.prefix(8)).json"
+        try Data(#"{"gpt-4o":{"input":5,"output":15}}"#.utf8).write(to: URL(fileURLWithPath: page))
+        let stalled = try await StandInServer(script: "document_server.py", arguments: ["--content-file", page, "--hang"], environment: environment)
+        let healthy = try await StandInServer(script: "document_server.py", arguments: ["--content-file", page], environment: environment)
+        func watch(_ server: StandInServer, named name: String) async throws {
+            let created = try await HTTP.send(.POST, stack.gatewayURL + "/v1/watchers", token: token, contentType: "application/json",
+                                              body: try JSONSerialization.data(withJSONObject: [
+                                                  "name": name, "url": "http://127.0.0.1:\(server.port)/pricing.json",
+                                                  "provider": "openai", "classification": "pricing_update", "severity": "medium",
+                                                  "interval_seconds": 1,
+                                              ]))
+            #expect(created.status == 201, "watcher refused: \(created.text)")
+        }
+
+        try await watch(stalled, named: "Stalled pricing")
+        try await poll(timeout: .seconds(60), what: "the stalled document's check under way") { try stalled.lines().count == 1 }
+        // Checked every second while the stalled check still waits for its answer.
+        try await watch(healthy, named: "Healthy pricing")
+        try await poll(timeout: .seconds(60), what: "three checks of the healthy document") { try healthy.lines().count >= 3 }
+        #expect(try stalled.lines().count == 1, "the stalled document's first check is still the only one")
+        // Its connection closes with the server, so the check ends and the watcher can stop.
+        stalled.stop()
+        healthy.stop()
         try await stack.stop()
     }
 }

@@ -2,7 +2,8 @@
 
 Serves the current contents of --content-file with an ETag, answers 304 to a matching
 If-None-Match, and writes one JSON line per request to --log: {"conditional", "answered"}.
-The port is written to --port-file.
+With --hang it never answers (a document server that stopped responding), and logs
+{"hanging": true} for each request it holds. The port is written to --port-file.
 """
 import argparse
 import hashlib
@@ -18,11 +19,18 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--content-file", required=True)
+    parser.add_argument("--hang", action="store_true")
     args = parser.parse_args()
     lock = threading.Lock()
+    never = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
+            if args.hang:
+                with lock, open(args.log, "a", encoding="utf-8") as log:
+                    log.write(json.dumps({"hanging": True}) + "\n")
+                never.wait()
+                return
             with open(args.content_file, "rb") as source:
                 content = source.read()
             etag = '"' + hashlib.sha256(content).hexdigest()[:16] + '"'
