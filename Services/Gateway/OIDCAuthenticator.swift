@@ -65,10 +65,9 @@ struct OIDCAuthenticator: Sendable {
         }
         let granted = try await roles.capabilities(of: roleNames, scope: scope, logger: logger)
         let capabilities = Set(granted.values.flatMap { $0 })
-        let principal = Principal(
+        return Principal(
             tenantID: identity.issuer.tenantID,
             subject: "oidc:\(identity.subject)", roles: Array(Set(roleNames)).sorted(), capabilities: capabilities.sorted()
         )
-        return principal
     }
 }

@@ -72,7 +72,7 @@ public struct ConsumerService: Service {
         var checkpoints = checkpoint.map { CheckpointProgress($0, consumer: consumer, name: name, logger: logger) }
         try await withGracefulShutdownHandler {
             for try await received in consumer.batches(maxCount: maxBatch, window: batchWindow, idle: checkpoint?.interval) {
-                let batch = checkpoints == nil ? received : checkpoints?.current(received) ?? []
+                let batch = checkpoints?.current(received) ?? received
                 if batch.isEmpty {
                     await checkpoints?.saveIfDue()
                     continue

@@ -26,7 +26,7 @@ public struct RouteActivity: Sendable, Equatable {
     static let minuteSlots = 61
     static let hourSlots = 26
 
-    // Internal for `RouteActivity.snapshot`; written only by `record` and by decoding.
+    // Internal for `TriggerRouteState.snapshot`; written only by `record` and by decoding.
     var minutes = [Bucket](repeating: Bucket(), count: RouteActivity.minuteSlots)
     var hours = [Bucket](repeating: Bucket(), count: RouteActivity.hourSlots)
     /// The newest minute an event fell in: the end of every window.

@@ -108,22 +108,19 @@ public final class TriggerMonitor: Sendable {
     public func evaluate(tenant: String, events: [TriggerEvent], packs: ActivePackSet) -> TriggerUpdate {
         var states: [String: TriggerRouteState] = [:]
         // Only routes that counted an event go into the update: a pure redelivery changes nothing.
-        var changed: [String: TriggerRouteState] = [:]
+        var counted: Set<String> = []
         var firings: [TriggerFiring] = []
         state.withLock { state in
             for event in events where states[event.route] == nil {
                 states[event.route] = state.routes[RouteKey(tenant: tenant, route: event.route)]?.state ?? TriggerRouteState()
             }
         }
-        for (index, event) in events.enumerated() {
-            guard var route = states[event.route], !route.counts(event.position) else { continue }
-            route.activity.record(at: event.date, latencyMs: event.latencyMs, isError: event.isError, cost: event.cost)
-            if let position = event.position { route.counted(position) }
-            firings += Self.fired(&route, routeID: event.route, packs: packs, eventIndex: index)
-            states[event.route] = route
-            changed[event.route] = route
+        for (index, event) in events.enumerated() where states[event.route]?.counts(event.position) == false {
+            // Changed in place: a route's windows are copied once a batch, not once an event.
+            firings += Self.count(event, eventIndex: index, on: &states[event.route, default: TriggerRouteState()], packs: packs)
+            counted.insert(event.route)
         }
-        return TriggerUpdate(tenant: tenant, states: changed, firings: firings)
+        return TriggerUpdate(tenant: tenant, states: states.filter { counted.contains($0.key) }, firings: firings)
     }
 
     /// Makes `update` the routes' state.
@@ -175,6 +172,13 @@ public final class TriggerMonitor: Sendable {
     /// their checkpoints when their events next arrive.
     public func forget() {
         state.withLock { state in state = State() }
+    }
+
+    /// Counts `event` on `route` and returns the triggers that start to hold after it.
+    private static func count(_ event: TriggerEvent, eventIndex: Int, on route: inout TriggerRouteState, packs: ActivePackSet) -> [TriggerFiring] {
+        route.activity.record(at: event.date, latencyMs: event.latencyMs, isError: event.isError, cost: event.cost)
+        if let position = event.position { route.counted(position) }
+        return fired(&route, routeID: event.route, packs: packs, eventIndex: eventIndex)
     }
 
     /// The triggers that start to hold on `route` after its newest event, the batch's `eventIndex`th.
