@@ -272,6 +272,86 @@ final class ConditionProgram: @unchecked Sendable {
         return false
     }
 
+    // MARK: Guards
+
+    /// Tests of which at least one holds whenever the condition at `root` does, each one a
+    /// `RuleIndex` can answer by table; nil when some way to satisfy the condition needs none
+    /// of them (a `not`, a number comparison, an `or` with such a branch).
+    func guardTests(_ root: Int32) -> [Int32]? {
+        let node = nodes[Int(root)]
+        // Only `all` and `any` nodes index `children`.
+        var children: ArraySlice<Int32> { self.children[Int(node.first)..<Int(node.first + node.count)] }
+        switch node.kind {
+        case .test:
+            return indexable(Int(node.first)) == nil ? nil : [node.first]
+        case .all:
+            // Any one part is necessary: the one with the fewest tests narrows most.
+            return children.compactMap(guardTests).min { $0.count < $1.count }
+        case .any:
+            var union: [Int32] = []
+            for child in children {
+                guard let tests = guardTests(child) else { return nil }
+                union += tests
+            }
+            return union
+        case .not:
+            return nil
+        }
+    }
+
+    /// The field test `index` reads, how, and its string literals, when a table can answer it
+    /// (see `GuardKey`).
+    func indexable(_ index: Int) -> (key: GuardKey, literals: [String])? {
+        let test = tests[index]
+        let literals: [String]
+        switch test.literalKind {
+        case .string:
+            literals = [strings[Int(test.index)]]
+        case .list:
+            var items: [String] = []
+            for slot in Int(test.index)..<Int(test.index + test.count) {
+                guard case .string(let item) = listItems[slot] else { return nil }
+                items.append(item)
+            }
+            literals = items
+        default:
+            return nil
+        }
+        let shape: GuardKey.Shape
+        switch (test.op, test.literalKind) {
+        case (.eq, .string), (.in, .list): shape = .equals
+        case (.contains, .string): shape = .contains
+        case (.startsWith, .string) where !literals[0].isEmpty: shape = .prefix
+        default: return nil
+        }
+        let field: GuardKey.Field
+        switch test.slot {
+        case .user: field = .user
+        case .agent: field = .agent
+        case .action: field = .action
+        case .resource: field = .resource
+        case .route: field = .route
+        case .model: field = .model
+        case .provider: field = .provider
+        case .roles: field = .roles
+        case .agentRoles: field = .agentRoles
+        case .findings: field = .findings
+        case .findingCategories: field = .findingCategories
+        case .context:
+            guard !test.nested else { return nil }
+            field = .context(Int(contextRoots[Int(test.path)]))
+        case .resourceClasses:
+            return nil
+        }
+        if field.isList {
+            // A list field "contains" an item or has one "in" a list: both ask for an equal item.
+            guard shape != .prefix else { return nil }
+            return (GuardKey(field: field, shape: .equals), literals)
+        }
+        if shape == .contains && !field.isContext { return nil }  // a substring: no table answers it
+        return (GuardKey(field: field, shape: shape), literals)
+    }
+
     // MARK: Compilation
 
     private func compile(_ node: ConditionNode) throws(ConditionError) -> Int32 {

@@ -1,5 +1,5 @@
 /// A pack compiled for deciding: conditions compiled, roles and classes indexed, rules
-/// grouped by the actions they need. `decide` allocates nothing.
+/// indexed by the values their conditions need (`RuleIndex`). `decide` allocates nothing.
 ///
 /// How a request is decided:
 /// 1. Roles. Each role of the user that grants the action on the resource allows it, unless
@@ -43,11 +43,8 @@ public final class CompiledPack: Sendable {
     private let rules: [Rule]
     /// Every rule's condition.
     private let conditions: ConditionProgram
-    /// Rules that need one of a few actions: actions to indices in `ruleLists`, each the
-    /// rules needing that action. The others are always looked at.
-    private let actionIndex: NameTable
-    private let ruleLists: [[Int]]
-    private let rulesForEveryAction: [Int]
+    /// Which rules a request's values leave worth evaluating.
+    private let ruleIndex: RuleIndex
 
     public init(_ pack: PolicyPack) throws(PackProblems) {
         self.pack = pack
@@ -76,18 +73,11 @@ public final class CompiledPack: Sendable {
 
         var problems: [PackProblem] = []
         var rules: [Rule] = []
-        var byAction: [String: [Int]] = [:]
-        var everyAction: [Int] = []
         let conditions = ConditionProgram(resourceClasses: classNames)
         for (index, rule) in pack.rules.enumerated() {
             do {
                 let node = try ConditionParser.parse(rule.when)
                 rules.append(Rule(root: try conditions.add(node), effect: rule.action))
-                if let actions = ConditionProgram.requiredActions(node) {
-                    for action in Set(actions) { byAction[action, default: []].append(index) }
-                } else {
-                    everyAction.append(index)
-                }
             } catch {
                 problems.append(PackProblem(line: rule.whenSource?.line ?? 1, column: rule.whenSource?.column ?? 1,
                                             path: "rules[\(index)].when", message: error.message))
@@ -96,10 +86,7 @@ public final class CompiledPack: Sendable {
         guard problems.isEmpty else { throw PackProblems(problems: problems) }
         self.rules = rules
         self.conditions = conditions
-        let actions = byAction.keys.sorted()
-        actionIndex = NameTable(actions.enumerated().map { ($1, $0) })
-        ruleLists = actions.map { byAction[$0] ?? [] }
-        rulesForEveryAction = everyAction
+        ruleIndex = RuleIndex(guards: rules.map { conditions.guardTests($0.root) }, program: conditions)
     }
 
     // MARK: Deciding
@@ -202,21 +189,25 @@ public final class CompiledPack: Sendable {
     private func strictestRule(_ input: DecisionInput, _ classes: UInt64) -> (PolicyEffect, Int)? {
         guard !rules.isEmpty else { return nil }
         return ResolvedContext.resolving(for: conditions, of: input) { context in
-            var best: (PolicyEffect, Int)?
-            if let list = actionIndex.value(of: input.action) { consider(ruleLists[list], input, classes, context, &best) }
-            consider(rulesForEveryAction, input, classes, context, &best)
-            return best
-        }
-    }
-
-    private func consider(_ indices: [Int], _ input: DecisionInput, _ classes: UInt64, _ context: ResolvedContext,
-                          _ best: inout (PolicyEffect, Int)?) {
-        for index in indices {
-            // Indices ascend: once a deny is found, nothing later in this list can win.
-            if let current = best, current.0 == .deny, index > current.1 { return }
-            let effect = rules[index].effect
-            if let current = best, effect > current.0 || (effect == current.0 && index > current.1) { continue }
-            if conditions.holds(rules[index].root, input, classes: classes, context: context) { best = (effect, index) }
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: ruleIndex.wordCount) { candidates in
+                ruleIndex.candidates(input, context, into: candidates)
+                var best: (PolicyEffect, Int)?
+                // Candidates in pack order: a later rule wins only by being stricter.
+                for word in candidates.indices {
+                    var bits = candidates[word]
+                    while bits != 0 {
+                        let index = word << 6 | bits.trailingZeroBitCount
+                        bits &= bits &- 1
+                        let effect = rules[index].effect
+                        if let current = best {
+                            if current.0 == .deny { return best }
+                            if effect >= current.0 { continue }
+                        }
+                        if conditions.holds(rules[index].root, input, classes: classes, context: context) { best = (effect, index) }
+                    }
+                }
+                return best
+            }
         }
     }
 
