@@ -1,4 +1,4 @@
-/// What one decision has worked out so far: its context values for the keys a pack's
+/// What one decision has worked out so far: where its context holds the keys a pack's
 /// conditions read, looked up once (instead of once per test) in the order of the pack's key
 /// table, and the outcome of each test already run (rules share tests: `resource starts_with
 /// "tool:crm."` in several rules runs once). Both live in buffers on the stack.
@@ -7,12 +7,17 @@
 struct ResolvedContext {
     // Invariant: both buffers are initialised, and valid only inside the `resolving` call
     // that made them (they are that call's stack allocations).
-    private let values: UnsafeBufferPointer<PolicyValue?>
+    /// Where each key's value lies in `context`: an index, not a copy, so that resolving
+    /// retains nothing per value (a long string or a list was retained and released).
+    private let positions: UnsafeBufferPointer<[String: PolicyValue].Index?>
+    private let context: [String: PolicyValue]
     /// Per 64 tests, two words: which have run, and which of those held.
     private let outcomes: UnsafeMutableBufferPointer<UInt64>
 
-    private init(_ values: UnsafeBufferPointer<PolicyValue?>, _ outcomes: UnsafeMutableBufferPointer<UInt64>) {
-        self.values = values
+    private init(_ positions: UnsafeBufferPointer<[String: PolicyValue].Index?>, _ context: [String: PolicyValue],
+                 _ outcomes: UnsafeMutableBufferPointer<UInt64>) {
+        self.positions = positions
+        self.context = context
         self.outcomes = outcomes
     }
 
@@ -24,18 +29,20 @@ struct ResolvedContext {
         let keys = program.rootKeys
         return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * ((program.testCount + 63) / 64)) { outcomes in
             outcomes.initialize(repeating: 0)
-            return withUnsafeTemporaryAllocation(of: PolicyValue?.self, capacity: keys.count) { values in
-                values.initialize(repeating: nil)
-                defer { _ = values.deinitialize() }
-                if input.context.count <= keys.count * 2 {
+            return withUnsafeTemporaryAllocation(of: [String: PolicyValue].Index?.self, capacity: keys.count) { positions in
+                positions.initialize(repeating: nil)
+                let context = input.context
+                if context.count <= keys.count * 2 {
                     // A context about the size of the key table: walking it costs no SipHash.
-                    for (key, value) in input.context {
-                        if let slot = program.rootKeyTable.value(of: key) { values[slot] = value }
+                    var position = context.startIndex
+                    while position != context.endIndex {
+                        if let slot = program.rootKeyTable.value(of: context.keys[position]) { positions[slot] = position }
+                        context.formIndex(after: &position)
                     }
                 } else {
-                    for index in keys.indices { values[index] = input.context[keys[index]] }
+                    for index in keys.indices { positions[index] = context.index(forKey: keys[index]) }
                 }
-                return body(ResolvedContext(UnsafeBufferPointer(values), outcomes))
+                return body(ResolvedContext(UnsafeBufferPointer(positions), context, outcomes))
             }
         }
     }
@@ -43,7 +50,8 @@ struct ResolvedContext {
     /// The value of key `slot`, nil when the context lacks it; read in place, not copied.
     @inline(__always)
     subscript(slot: Int) -> PolicyValue? {
-        _read { yield values[slot] }
+        guard let position = positions[slot] else { return nil }
+        return context.values[position]
     }
 
     /// The outcome of test `index`, if it has run.
