@@ -5,7 +5,8 @@ import Synchronization
 
 /// Checks the due sources, at most `concurrency` at a time. Each check holds a slot of its own,
 /// so a source slow to answer delays only itself (the poller used to wait for a whole batch);
-/// free slots are filled every `interval`.
+/// free slots are filled every `interval`. Sources are claimed in the database first, so that
+/// instances sharing it never check one source at once.
 struct SourcePoller: Service {
     let store: SourceStore
     let check: SourceCheck
@@ -36,15 +37,19 @@ struct SourcePoller: Service {
         }
     }
 
-    /// Due sources not being checked now, as many as there are free slots, marked as being checked.
+    /// Due sources no instance is checking, as many as there are free slots, claimed in the
+    /// database (for the fetch timeout and `claimMargin`) and marked as being checked here.
     private func claimDue(_ checking: CheckingSources) async throws -> [(tenantID: UUID, watcherID: UUID)] {
-        let busy = checking.count
-        guard busy < concurrency else { return [] }
-        // The sources in flight are still due (and may be the most overdue): `concurrency` rows
-        // leave room for every free slot past them.
-        let due = try await store.due(limit: concurrency, logger: logger)
-        return checking.claim(due, upTo: concurrency - busy)
+        let free = concurrency - checking.count
+        guard free > 0 else { return [] }
+        let due = try await store.claimDue(limit: free, claimFor: check.fetchTimeout + Self.claimMargin, logger: logger)
+        return checking.claim(due, upTo: free)
     }
+
+    /// How long a claim outlasts the fetch timeout: time to store what the check saw and
+    /// publish its change. A check that fails without recording anything (the database
+    /// unreachable) leaves its source claimed this long, which is also its back-off.
+    static let claimMargin: Duration = .seconds(30)
 
     private func checkOne(watcherID: UUID, tenantID: UUID) async {
         do {

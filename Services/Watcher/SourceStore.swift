@@ -45,9 +45,14 @@ struct SourceStore: Sendable {
         }
     }
 
-    /// Sources due for a check, across tenants: ids only, through `watcher.due_sources`.
-    func due(limit: Int, logger: Logger) async throws -> [(tenantID: UUID, watcherID: UUID)] {
-        let rows = try await database.client.query("SELECT tenant_id, watcher_id FROM watcher.due_sources(\(Int32(limit)))", logger: logger)
+    /// Claims up to `limit` sources due for a check, across tenants, for `claim` (ids only,
+    /// through `watcher.claim_due_sources`): no other watcher instance gets them until the
+    /// check is recorded or the claim runs out.
+    func claimDue(limit: Int, claimFor claim: Duration, logger: Logger) async throws -> [(tenantID: UUID, watcherID: UUID)] {
+        let seconds = Int32(clamping: claim.components.seconds)
+        let rows = try await database.client.query(
+            "SELECT tenant_id, watcher_id FROM watcher.claim_due_sources(\(Int32(clamping: limit)), \(seconds))", logger: logger
+        )
         var due: [(UUID, UUID)] = []
         for try await (tenant, watcher) in rows.decode((UUID, UUID).self) { due.append((tenant, watcher)) }
         return due
@@ -102,7 +107,7 @@ struct SourceStore: Sendable {
                     next_check_at = now() + make_interval(secs => least(86400.0,
                         \(Double(intervalSeconds)) * power(2, CASE WHEN \(failed) THEN least(consecutive_failures + 1, 16) ELSE 0 END))),
                     etag = coalesce(\(etag), etag), last_modified = coalesce(\(lastModified), last_modified),
-                    content_hash = coalesce(\(content?.hash), content_hash)
+                    content_hash = coalesce(\(content?.hash), content_hash), claimed_until = NULL
                 WHERE watcher_id = \(watcherID)
                 """, logger: logger)
         }

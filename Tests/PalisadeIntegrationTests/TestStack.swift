@@ -183,6 +183,14 @@ final class ServiceStack: @unchecked Sendable {
         try await replacement.waitUntilReady()
     }
 
+    /// One more instance of `service`, on a port of its own, configured like the stack's (the
+    /// caller stops it).
+    func startAnother(_ service: String) async throws -> ServiceProcess {
+        let process = try ServiceProcess(service, port: TestPorts.block(1)[0], environment: environment, extra: extra)
+        try await process.waitUntilReady()
+        return process
+    }
+
     func stop() async throws {
         for process in processes.values { _ = try await process.terminate() }
     }

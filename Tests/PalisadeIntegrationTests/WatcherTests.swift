@@ -3,7 +3,7 @@ import Testing
 
 /// A watched document changes: a change event with the watcher diff and the affected routes,
 /// and (at high severity) an incident. A document that stops answering holds up only its own
-/// check.
+/// check, and a second watcher instance does not check it again meanwhile.
 @Suite(.serialized) final class WatcherTests {
     let environment: TestEnvironment
     let stack: ServiceStack
@@ -94,12 +94,15 @@ import Testing
             #expect(created.status == 201, "watcher refused: \(created.text)")
         }
 
+        // A second instance on the same database: it must not check what the first is checking.
+        let second = try await stack.startAnother("watcher")
         try await watch(stalled, named: "Stalled pricing")
         try await poll(timeout: .seconds(60), what: "the stalled document's check under way") { try stalled.lines().count == 1 }
         // Checked every second while the stalled check still waits for its answer.
         try await watch(healthy, named: "Healthy pricing")
         try await poll(timeout: .seconds(60), what: "three checks of the healthy document") { try healthy.lines().count >= 3 }
-        #expect(try stalled.lines().count == 1, "the stalled document's first check is still the only one")
+        #expect(try stalled.lines().count == 1, "the stalled document's first check is still the only one, in either instance")
+        _ = try await second.terminate()
         // Its connection closes with the server, so the check ends and the watcher can stop.
         stalled.stop()
         healthy.stop()
