@@ -11,14 +11,12 @@ enum ScalarLiteral: Sendable {
 struct CompiledCondition {
     let program: ConditionProgram
     let root: Int32
-    /// When every way to satisfy the condition needs `action` to be one of these.
-    let requiredActions: [String]?
 
     static func compile(_ text: String, resourceClasses: [String] = []) throws(ConditionError) -> CompiledCondition {
         let program = ConditionProgram(resourceClasses: resourceClasses)
         let node = try ConditionParser.parse(text)
         let root = try program.add(node)
-        return CompiledCondition(program: program, root: root, requiredActions: ConditionProgram.requiredActions(node))
+        return CompiledCondition(program: program, root: root)
     }
 
     /// Whether the condition holds for `input`, whose resource is in the classes `classes`.
@@ -274,21 +272,24 @@ final class ConditionProgram: @unchecked Sendable {
 
     // MARK: Guards
 
+    /// A test a `RuleIndex` table can answer: the field it reads and how, and its literals.
+    typealias IndexableTest = (key: GuardKey, literals: [String])
+
     /// Tests of which at least one holds whenever the condition at `root` does, each one a
     /// `RuleIndex` can answer by table; nil when some way to satisfy the condition needs none
     /// of them (a `not`, a number comparison, an `or` with such a branch).
-    func guardTests(_ root: Int32) -> [Int32]? {
+    func guardTests(_ root: Int32) -> [IndexableTest]? {
         let node = nodes[Int(root)]
         // Only `all` and `any` nodes index `children`.
         var children: ArraySlice<Int32> { self.children[Int(node.first)..<Int(node.first + node.count)] }
         switch node.kind {
         case .test:
-            return indexable(Int(node.first)) == nil ? nil : [node.first]
+            return indexable(Int(node.first)).map { [$0] }
         case .all:
             // Any one part is necessary: the one with the fewest tests narrows most.
             return children.compactMap(guardTests).min { $0.count < $1.count }
         case .any:
-            var union: [Int32] = []
+            var union: [IndexableTest] = []
             for child in children {
                 guard let tests = guardTests(child) else { return nil }
                 union += tests
@@ -301,7 +302,7 @@ final class ConditionProgram: @unchecked Sendable {
 
     /// The field test `index` reads, how, and its string literals, when a table can answer it
     /// (see `GuardKey`).
-    func indexable(_ index: Int) -> (key: GuardKey, literals: [String])? {
+    private func indexable(_ index: Int) -> IndexableTest? {
         let test = tests[index]
         let literals: [String]
         switch test.literalKind {
@@ -539,28 +540,6 @@ final class ConditionProgram: @unchecked Sendable {
     private static func name(_ field: PolicyField) -> String {
         if case .context(let path) = field { return "context." + path.joined(separator: ".") }
         return PolicyField.named.first { $0.1 == field }?.0 ?? "the field"
-    }
-
-    /// The actions a condition needs, when it needs one of a known few (used to skip rules).
-    static func requiredActions(_ node: ConditionNode) -> [String]? {
-        switch node {
-        case .comparison(.action, _, .eq, .string(let action)?, _):
-            return [action]
-        case .comparison(.action, _, .in, .list(let items)?, _):
-            let actions = items.compactMap { item -> String? in if case .string(let text) = item { text } else { nil } }
-            return actions.count == items.count ? actions : nil
-        case .all(let parts):
-            return parts.lazy.compactMap(requiredActions).first
-        case .any(let branches):
-            var union: [String] = []
-            for branch in branches {
-                guard let actions = requiredActions(branch) else { return nil }
-                union += actions
-            }
-            return union
-        default:
-            return nil
-        }
     }
 }
 

@@ -86,7 +86,7 @@ public final class CompiledPack: Sendable {
         guard problems.isEmpty else { throw PackProblems(problems: problems) }
         self.rules = rules
         self.conditions = conditions
-        ruleIndex = RuleIndex(guards: rules.map { conditions.guardTests($0.root) }, program: conditions)
+        ruleIndex = RuleIndex(guards: rules.map { conditions.guardTests($0.root) })
     }
 
     // MARK: Deciding

@@ -47,7 +47,7 @@ struct ResolvedContext {
         }
     }
 
-    /// The value of key `slot`, nil when the context lacks it; read in place, not copied.
+    /// The value of key `slot`, nil when the context lacks it: copied only when a test reads it.
     @inline(__always)
     subscript(slot: Int) -> PolicyValue? {
         guard let position = positions[slot] else { return nil }

@@ -46,43 +46,32 @@ struct RuleIndex: Sendable {
     /// Words of the candidate bit set (bit `i` is rule `i`).
     let wordCount: Int
     private let unguarded: [UInt64]
-    /// One table per field and shape: `tables[i]` holds the literals of the tests `keys[i]` says.
-    private let keys: [GuardKey]
-    private let tables: [LiteralTable]
+    /// One table per field and shape, holding the literals of the guard tests that key says.
+    private let groups: [(key: GuardKey, table: LiteralTable)]
 
-    /// `guards[i]` is rule `i`'s guard tests in `program`.
-    init(guards: [[Int32]?], program: ConditionProgram) {
+    /// `guards[i]` is rule `i`'s guard (`ConditionProgram.guardTests`).
+    init(guards: [[ConditionProgram.IndexableTest]?]) {
         wordCount = max(1, (guards.count + 63) / 64)
         var unguarded = [UInt64](repeating: 0, count: wordCount)
-        var literalsByKey: [GuardKey: [([UInt8], [Int32])]] = [:]
+        var literalsByKey: [GuardKey: [(literal: [UInt8], rules: [Int32])]] = [:]
         for (rule, tests) in guards.enumerated() {
             guard let tests else {
                 unguarded[rule >> 6] |= 1 << UInt64(rule & 63)
                 continue
             }
-            for test in tests {
-                // Guard tests are indexable by construction.
-                guard let (key, literals) = program.indexable(Int(test)) else {
-                    unguarded[rule >> 6] |= 1 << UInt64(rule & 63)
-                    continue
-                }
+            for (key, literals) in tests {
                 for literal in literals { literalsByKey[key, default: []].append((Array(literal.utf8), [Int32(rule)])) }
             }
         }
         self.unguarded = unguarded
-        keys = Array(literalsByKey.keys)
-        tables = keys.map { key in
-            LiteralTable((literalsByKey[key] ?? []).map { (literal: $0.0, rules: $0.1) }, prefixes: key.shape == .prefix)
-        }
+        groups = literalsByKey.map { key, literals in (key, LiteralTable(literals, prefixes: key.shape == .prefix)) }
     }
 
     /// Writes the candidate rules for `input` into `words` (`wordCount` of them).
     func candidates(_ input: DecisionInput, _ context: ResolvedContext, into words: UnsafeMutableBufferPointer<UInt64>) {
         for index in 0..<wordCount { words[index] = unguarded[index] }
         @inline(__always) func mark(_ rule: Int32) { words[Int(rule) >> 6] |= 1 << UInt64(rule & 63) }
-        for index in keys.indices {
-            let table = tables[index]
-            let key = keys[index]
+        for (key, table) in groups {
             switch key.field {
             case .user: Self.lookUp(input.user, in: table, key.shape, mark)
             case .agent: if let agent = input.agent { Self.lookUp(agent, in: table, key.shape, mark) }

@@ -87,10 +87,14 @@ import Testing
         }
     }
 
-    @Test func conditionsNamingActionsAreIndexedByThem() throws {
-        #expect(try CompiledCondition.compile(#"action eq "export" and context.records gt 1"#).requiredActions == ["export"])
-        #expect(try CompiledCondition.compile(#"action in ["a", "b"] or action eq "c""#).requiredActions == ["a", "b", "c"])
-        #expect(try CompiledCondition.compile(#"action eq "a" or context.x exists"#).requiredActions == nil)
-        #expect(try CompiledCondition.compile(#"not action eq "a""#).requiredActions == nil)
+    @Test func conditionsNamingActionsAreGuardedByThem() throws {
+        func actions(_ text: String) throws -> [String]? {
+            let condition = try CompiledCondition.compile(text)
+            return condition.program.guardTests(condition.root)?.flatMap { $0.key.field == .action ? $0.literals : [] }
+        }
+        #expect(try actions(#"action eq "export" and context.records gt 1"#) == ["export"])
+        #expect(try actions(#"action in ["a", "b"] or action eq "c""#) == ["a", "b", "c"])
+        #expect(try actions(#"action eq "a" or context.x exists"#) == nil)
+        #expect(try actions(#"not action eq "a""#) == nil)
     }
 }
