@@ -16,6 +16,8 @@ public struct QuerySafetyMiddleware: RouterMiddleware {
 
     /// Whether `target` holds `%00`.
     public static func containsEncodedNUL(_ target: String) -> Bool {
-        target.utf8.contains("%00".utf8)
+        ByteSearch.contains(encodedNUL, in: target.utf8)
     }
+
+    private static let encodedNUL = Array("%00".utf8)
 }

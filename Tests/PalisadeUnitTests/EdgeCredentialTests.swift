@@ -75,6 +75,18 @@ import Testing
         #expect(!QuerySafetyMiddleware.containsEncodedNUL(""))
     }
 
+    @Test func byteSearchFindsANeedleWhereverItStartsAndEnds() {
+        let escape = Array("\\u".utf8)
+        #expect(ByteSearch.contains(escape, in: #"{"a":"\u00e9"}"#.utf8))
+        #expect(ByteSearch.contains(escape, in: #"\u"#.utf8))
+        #expect(!ByteSearch.contains(escape, in: #"{"a":"u\n\\"}"#.utf8))
+        #expect(!ByteSearch.contains(escape, in: #"\"#.utf8))
+        // Without contiguous storage the bytes are copied once, with the same answers.
+        #expect(ByteSearch.contains(escape, in: #"x\\u"#.utf8.lazy.map { $0 }))
+        #expect(!ByteSearch.contains(escape, in: #"u\ \"#.utf8.lazy.map { $0 }))
+        #expect(ByteSearch.contains([], in: "".utf8))
+    }
+
     @Test func mediaTypesLoseOnlyTheSpacesAndTabsAroundThem() {
         #expect(FieldText.trimmingOptionalWhitespace(" \tapplication/json \t") == "application/json")
         #expect(FieldText.trimmingOptionalWhitespace("application/json") == "application/json")

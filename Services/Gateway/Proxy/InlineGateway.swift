@@ -45,6 +45,8 @@ struct InlineGateway: Sendable {
     static let decisionHeader = HTTPField.Name("X-Palisade-Decision")!
     static let routeHeader = HTTPField.Name("X-Palisade-Route")!
     private static let bypassed = Counter(label: "palisade_gateway_guard_bypassed_total")
+    /// A JSON `\u` escape, which can spell a value the raw scan of an answer cannot see.
+    private static let unicodeEscape = Array("\\u".utf8)
 
     /// After a route or key of the tenant changed on this gateway.
     func forget(tenant: UUID) {
@@ -236,7 +238,7 @@ struct InlineGateway: Sendable {
         // A `\u` escape could spell a value the raw scan cannot see, so such answers are parsed.
         let rawText = String(decoding: payload.readableBytesView, as: UTF8.self)
         let rawFindings = scanner.scan(rawText, detectors: .dataLoss).filter { $0.confidence >= OutputPolicy.minimumConfidence }
-        let hasUnicodeEscapes = payload.readableBytesView.contains("\\u".utf8)
+        let hasUnicodeEscapes = ByteSearch.contains(Self.unicodeEscape, in: payload.readableBytesView)
         guard !rawFindings.isEmpty || hasUnicodeEscapes else {
             return respond(status: status, contentType: contentType, body: payload, call: &call, context)
         }
