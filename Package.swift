@@ -141,7 +141,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CGuardBytes",
+            path: "Shared/CGuardBytes"
+        ),
+        .target(
             name: "PalisadeGuard",
+            dependencies: ["CGuardBytes"],
             path: "Shared/PalisadeGuard",
             swiftSettings: swiftSettings
         ),

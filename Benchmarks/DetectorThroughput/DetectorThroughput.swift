@@ -24,8 +24,27 @@ struct DetectorThroughput: ParsableCommand {
     @Flag(help: "Also print the time of each stage of the injection scan.")
     var stages = false
 
+    @Option(help: "Run only this stage (fold, tokenize, match; or injection, dlp, all) over the ordinary texts, for a profiler.")
+    var repeatStage: String?
+
+    @Flag(help: "With --repeat-stage: the mixed corpus instead of the ordinary texts.")
+    var mixedCorpus = false
+
+    @Option(help: "Rounds for --repeat-stage.")
+    var rounds = 200
+
     func run() throws {
         let (ordinary, mixed) = try DetectorSpeed.corpus(corpus)
+        if let repeatStage {
+            let pieces = DetectorSpeed.chunks(mixedCorpus ? mixed : ordinary, size: chunk)
+            let start = ContinuousClock.now
+            let sink = StageTiming.repeatStage(repeatStage, pieces, rounds: rounds)
+            let seconds = (ContinuousClock.now - start) / .seconds(1)
+            let bytes = Double(pieces.map(\.utf8.count).reduce(0, +) * rounds)
+            print(String(format: "%@: %.1f MB/s, %.2f µs per text (%d)", repeatStage, bytes / seconds / 1_000_000,
+                         seconds * 1_000_000 / Double(pieces.count * rounds), sink % 2))
+            return
+        }
         if stages {
             let pieces = DetectorSpeed.chunks(ordinary, size: chunk)
             let bytes = Double(pieces.map(\.utf8.count).reduce(0, +) * 20)

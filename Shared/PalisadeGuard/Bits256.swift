@@ -14,6 +14,12 @@ struct Bits256: Sendable, Hashable {
         self.high = high
     }
 
+    /// Bits 0–63 in `words.0`, 64–127 in `words.1`, and so on.
+    init(words: (UInt64, UInt64, UInt64, UInt64)) {
+        low = UInt128(words.1) << 64 | UInt128(words.0)
+        high = UInt128(words.3) << 64 | UInt128(words.2)
+    }
+
     init(bit: Int) {
         precondition((0..<Self.capacity).contains(bit), "word class bit out of range")
         self = bit < 128 ? Bits256(low: 1 << UInt128(bit), high: 0) : Bits256(low: 0, high: 1 << UInt128(bit - 128))

@@ -61,12 +61,6 @@ struct InjectionEngine: Sendable {
     /// every pattern's steps in one array, and the patterns starting with each class bit.
     private let steps: [InjectionPattern.Step]
     private let flat: [FlatPattern]
-    /// By lexicon entry, the patterns whose anchor step the entry's word can be (for the plain
-    /// and the ROT13 pass): `patternsByEntry[start[e]..<start[e + 1]]`.
-    private let patternsByEntry: [Int32]
-    private let patternsByEntryStart: [Int32]
-    private let rot13PatternsByEntry: [Int32]
-    private let rot13PatternsByEntryStart: [Int32]
 
     struct FlatPattern: Sendable {
         var firstStep: Int32
@@ -80,14 +74,17 @@ struct InjectionEngine: Sendable {
         var radius: Int32
     }
     /// Unspaced terms (and their entry ids) by their first three bytes.
-    private let unspaced: [UInt32: [([UInt8], Int32)]]
+    let unspaced: [UInt32: [([UInt8], Int32)]]
+    /// By lexicon entry: 1 if the entry is the ROT13 spelling of a word.
+    let spellsROT13: [UInt8]
+    /// By lexicon entry: whether a pattern step asks for markers (`Word.markers`) on a word of
+    /// its classes; the tokenizer works them out for these words only.
+    let needsMarkers: [Bool]
+    let chainFilter: ChainFilter
 
     static let wordBytes: [Bool] = (0..<256).map { byte in
         (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte >= 0x80
     }
-
-    /// Separators the tokenizer notes for the structural markers.
-    static let markerBytes: [Bool] = (0..<256).map { [0x3C, 0x5B, 0x28, 0x21].contains($0) }
 
     /// At most 256 patterns (the matcher keeps the viable ones of a text in 256 bits).
     init(patterns: [InjectionPattern] = InjectionPatterns.all) {
@@ -127,7 +124,7 @@ struct InjectionEngine: Sendable {
         var steps: [InjectionPattern.Step] = []
         var flat: [FlatPattern] = []
         let common = Self.commonWordClasses(lexicon)
-        for (index, pattern) in patterns.enumerated() {
+        for pattern in patterns {
             let anchor = pattern.steps.firstIndex { !$0.any.intersects(common) } ?? 0
             flat.append(FlatPattern(firstStep: Int32(steps.count), stepCount: Int32(pattern.steps.count), anchor: Int32(anchor),
                                     family: pattern.family, confidence: pattern.confidence, near: pattern.near,
@@ -136,20 +133,14 @@ struct InjectionEngine: Sendable {
         }
         self.steps = steps
         self.flat = flat
-        func index(_ classes: [WordClasses]) -> (patterns: [Int32], starts: [Int32]) {
-            var list: [Int32] = []
-            var starts: [Int32] = [0]
-            for entryClasses in classes {
-                for (patternIndex, pattern) in flat.enumerated()
-                where steps[Int(pattern.firstStep + pattern.anchor)].any.intersects(entryClasses) {
-                    list.append(Int32(patternIndex))
-                }
-                starts.append(Int32(list.count))
-            }
-            return (list, starts)
-        }
-        (patternsByEntry, patternsByEntryStart) = index(lexicon.classes)
-        (rot13PatternsByEntry, rot13PatternsByEntryStart) = index(lexicon.rot13Classes)
+        // Markers only ever narrow a step (`all`); a class a step accepts (`any`) is never one.
+        let markerClasses = Marker.classes.reduce(WordClasses.none, |)
+        precondition(steps.allSatisfy { !$0.any.intersects(markerClasses) }, "markers belong in a step's `all`")
+        let askingForMarkers = steps.filter { $0.all.intersects(markerClasses) }.reduce(WordClasses.none) { $0 | $1.any }
+        needsMarkers = zip(lexicon.classes, lexicon.rot13Classes).map { ($0 | $1).intersects(askingForMarkers) }
+        spellsROT13 = lexicon.rot13Classes.map { $0.isEmpty ? 0 : 1 }
+        chainFilter = ChainFilter(patterns: patterns, anchors: flat.map { Int($0.anchor) }, classes: lexicon.classes,
+                                  rot13Classes: lexicon.rot13Classes, markerClasses: Marker.classes)
     }
 
     /// The classes some very common word belongs to (a class with "the" or "you" in it is a
@@ -173,211 +164,29 @@ struct InjectionEngine: Sendable {
     }
 
     @inline(__always)
-    private static func key(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt32 {
+    static func key(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt32 {
         UInt32(a) << 16 | UInt32(b) << 8 | UInt32(c)
     }
 
-    // MARK: Tokenizing
-
     func tokenize(_ text: UnsafeBufferPointer<UInt8>) -> Tokens {
-        // The loop lives in its own function with the tables as arguments: its state then stays
-        // in registers instead of being captured by closures.
-        lexicon.withView { lexicon in
-            Self.markerBytes.withUnsafeBufferPointer { isMarker in
-                Self.wordBytes.withUnsafeBufferPointer { isWord in
-                    tokenize(text, lexicon: lexicon, isWord: isWord, isMarker: isMarker)
-                }
-            }
-        }
-    }
-
-    private func tokenize(_ text: UnsafeBufferPointer<UInt8>, lexicon: Lexicon.View, isWord: UnsafeBufferPointer<Bool>,
-                          isMarker: UnsafeBufferPointer<Bool>) -> Tokens {
-        var tokens = Tokens()
-        let count = text.count
-        guard let base = text.baseAddress else { return tokens }
-        let raw = UnsafeRawPointer(base)
-        tokens.words.reserveCapacity(count / 8)
-        var index = 0
-        var ordinal: Int32 = 0
-        var lineStart = true
-        var lastSeparator: UInt8 = 0
-        var previousSeparator: UInt8 = 0
-        var singleLetterRun = 0
-        var runStart = 0
-        var runEnd = 0
-        // A hyphenated run ("in-struc-tions") is also looked up joined.
-        var chain: [UInt8] = []
-        var chainStart = 0
-        var chainEnd = -2
-        while index < count {
-            let byte = base[index]
-            if !isWord[Int(byte)] {
-                if byte == 0x0A { lineStart = true }
-                if byte != 0x20 && byte != 0x09 {
-                    previousSeparator = lastSeparator
-                    lastSeparator = byte
-                    if isMarker[Int(byte)] { tokens.markerCandidates.append(index) }
-                }
-                index += 1
-                continue
-            }
-            let start = index
-            index += 1
-            while index < count, isWord[Int(base[index])] { index += 1 }
-            let length = index - start
-            // Runs of single letters ("i g n o r e"), kept for `SpacedText`.
-            if length == 1 && byte >= 0x61 && byte <= 0x7A {
-                if singleLetterRun == 0 { runStart = start }
-                singleLetterRun += 1
-                runEnd = index
-            } else {
-                if singleLetterRun >= 5 { tokens.spacedRuns.append(runStart..<runEnd) }
-                singleLetterRun = 0
-            }
-            if length <= Lexicon.maximumWordLength {
-                let word = UnsafeBufferPointer(start: base + start, count: length)
-                let key: Lexicon.Key
-                if length < 8 && start + 8 <= count {
-                    // One load for a short word: the bytes after it are masked off.
-                    key = .init(head: raw.loadUnaligned(fromByteOffset: start, as: UInt64.self) & ((1 &<< UInt64(8 * length)) &- 1), tail: 0)
-                } else {
-                    key = .init(word)
-                }
-                var entry = lexicon.lookup(key, word)
-                if entry == nil && length > 1 && word.contains(where: { $0 <= 0x39 }) && word.contains(where: { $0 >= 0x61 }) {
-                    entry = Self.leetLookup(word, lexicon)
-                }
-                if let entry {
-                    var markers: UInt8 = 0
-                    if lineStart { markers |= Marker.lineStart }
-                    if Self.colonFollows(text, at: index) { markers |= Marker.colonAfter }
-                    if lastSeparator == UInt8(ascii: "/") && previousSeparator == UInt8(ascii: "<")
-                        && start >= 2 && base[start - 1] == UInt8(ascii: "/") {
-                        markers |= Marker.closingTag
-                    } else if lastSeparator == UInt8(ascii: "[") || lastSeparator == UInt8(ascii: "<")
-                                || lastSeparator == UInt8(ascii: "(") || lastSeparator == UInt8(ascii: "{") {
-                        markers |= Marker.bracketed
-                    } else if lastSeparator == UInt8(ascii: "|"), lexicon.classes[Int(entry)].intersects(Vocabulary.shellName) {
-                        markers |= Marker.shellPipe
-                    }
-                    if !lexicon.rot13Classes[Int(entry)].isEmpty { tokens.hasROT13 = true }
-                    tokens.words.append(Word(ordinal: ordinal, start: Int32(start), end: Int32(index), entry: entry, markers: markers))
-                }
-            }
-            // Scripts written without spaces: their terms are found inside the token.
-            if byte >= 0xE3, word(text, start..<index, hasLeadAtLeast: 0xE3) {
-                appendUnspacedTerms(in: text, start..<index, ordinal: ordinal, to: &tokens.words)
-            }
-            let joined = !chain.isEmpty && start == chainEnd + 1 && base[chainEnd] == UInt8(ascii: "-")
-            if joined {
-                chain.append(contentsOf: UnsafeBufferPointer(start: base + start, count: length))
-                if chain.count <= Lexicon.maximumWordLength,
-                   let entry = chain.withUnsafeBufferPointer({ lexicon.lookup($0) }),
-                   !lexicon.classes[Int(entry)].isEmpty {
-                    tokens.words.append(Word(ordinal: ordinal, start: Int32(chainStart), end: Int32(index), entry: entry, markers: 0))
-                }
-            }
-            let continues = index + 1 < count && base[index] == UInt8(ascii: "-") && isWord[Int(base[index + 1])]
-            if continues {
-                if !joined {
-                    chain.removeAll(keepingCapacity: true)
-                    chain.append(contentsOf: UnsafeBufferPointer(start: base + start, count: length))
-                    chainStart = start
-                }
-                chainEnd = index
-            } else if !chain.isEmpty {
-                chain.removeAll(keepingCapacity: true)
-            }
-            // The pieces of a hyphenated word count as one word for the gaps.
-            if !continues { ordinal += 1 }
-            lineStart = false
-            lastSeparator = 0
-            previousSeparator = 0
-        }
-        if singleLetterRun >= 5 { tokens.spacedRuns.append(runStart..<runEnd) }
-        return tokens
-    }
-
-    /// Whether the token has a UTF-8 lead byte of a CJK or Hangul block (`lead` to 0xED).
-    private func word(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, hasLeadAtLeast lead: UInt8) -> Bool {
-        text[range].contains { $0 >= lead && $0 <= 0xED }
-    }
-
-    @inline(__always)
-    private static func colonFollows(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
-        var index = index
-        while index < text.count, text[index] == 0x20 || text[index] == 0x09 { index += 1 }
-        guard index < text.count else { return false }
-        switch text[index] {
-        case UInt8(ascii: ":"), UInt8(ascii: "]"), UInt8(ascii: ">"), UInt8(ascii: ")"), UInt8(ascii: "}"), UInt8(ascii: "|"):
-            return true
-        default:
-            return false
-        }
-    }
-
-    /// Digits read as the letters they stand for ("1gn0re" → "ignore").
-    private static func leetLookup(_ word: UnsafeBufferPointer<UInt8>, _ lexicon: Lexicon.View) -> Int32? {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: word.count) { buffer in
-            for (index, byte) in word.enumerated() {
-                let letter: UInt8
-                switch byte {
-                case UInt8(ascii: "0"): letter = UInt8(ascii: "o")
-                case UInt8(ascii: "1"): letter = UInt8(ascii: "i")
-                case UInt8(ascii: "3"): letter = UInt8(ascii: "e")
-                case UInt8(ascii: "4"): letter = UInt8(ascii: "a")
-                case UInt8(ascii: "5"): letter = UInt8(ascii: "s")
-                case UInt8(ascii: "7"): letter = UInt8(ascii: "t")
-                case UInt8(ascii: "8"): letter = UInt8(ascii: "b")
-                case UInt8(ascii: "9"): letter = UInt8(ascii: "g")
-                default: letter = byte
-                }
-                buffer[index] = letter
-            }
-            let leet = UnsafeBufferPointer(buffer)
-            return lexicon.lookup(leet)
-        }
-    }
-
-    /// Terms of unspaced scripts inside one token, as words of their own at the token's ordinal.
-    private func appendUnspacedTerms(in text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, ordinal: Int32, to words: inout [Word]) {
-        var index = range.lowerBound
-        while index + 2 < range.upperBound {
-            let lead = text[index]
-            guard lead >= 0xE3 && lead <= 0xED, let candidates = unspaced[Self.key(lead, text[index + 1], text[index + 2])] else {
-                index += 1
-                continue
-            }
-            var advanced = false
-            for (term, entry) in candidates where index + term.count <= range.upperBound {
-                if term.indices.allSatisfy({ text[index + $0] == term[$0] }) {
-                    words.append(Word(ordinal: ordinal, start: Int32(index), end: Int32(index + term.count), entry: entry, markers: 0))
-                    index += term.count
-                    advanced = true
-                    break
-                }
-            }
-            if !advanced { index += 1 }
-        }
+        Tokenizer.tokenize(text, engine: self)
     }
 
     // MARK: Matching
 
-    /// Every pattern match over `words`, reading each word's ROT13 classes if `rot13`.
-    func matches(_ words: [Word], rot13: Bool = false) -> [Match] {
+    /// Every match over `words` (reading ROT13 classes if `rot13`); unless `filtered` is false,
+    /// only of the patterns `ChainFilter` leaves, where it leaves them (tests compare the two).
+    func matches(_ words: [Word], rot13: Bool = false, filtered: Bool = true) -> [Match] {
         lexicon.withView { lexicon in
             Marker.classes.withUnsafeBufferPointer { markerClasses in
                 words.withUnsafeBufferPointer { words in
                     steps.withUnsafeBufferPointer { steps in
                         flat.withUnsafeBufferPointer { flat in
-                            (rot13 ? rot13PatternsByEntry : patternsByEntry).withUnsafeBufferPointer { byEntry in
-                                (rot13 ? rot13PatternsByEntryStart : patternsByEntryStart).withUnsafeBufferPointer { starts in
-                                    let matcher = Matcher(words: words, steps: steps, classes: rot13 ? lexicon.rot13Classes : lexicon.classes,
-                                                          foreignClasses: lexicon.classes, markerClasses: markerClasses)
-                                    return Self.matches(matcher, flat: flat, byEntry: byEntry, starts: starts)
-                                }
-                            }
+                            let matcher = Matcher(words: words, steps: steps, classes: rot13 ? lexicon.rot13Classes : lexicon.classes,
+                                                  foreignClasses: lexicon.classes, markerClasses: markerClasses)
+                            let plan = filtered ? chainFilter.plan(words, rot13: rot13)
+                                : ChainFilter.Plan(patterns: flat.indices.map { ($0, UInt64.max) })
+                            return Self.matches(matcher, plan: plan, flat: flat)
                         }
                     }
                 }
@@ -385,41 +194,28 @@ struct InjectionEngine: Sendable {
         }
     }
 
-    private static func matches(_ matcher: Matcher, flat: UnsafeBufferPointer<FlatPattern>, byEntry: UnsafeBufferPointer<Int32>,
-                                starts: UnsafeBufferPointer<Int32>) -> [Match] {
-        let words = matcher.words
-        let steps = matcher.steps
+    /// Every match of the patterns `plan` leaves (see `ChainFilter`), attempted from each word
+    /// where the pattern's anchor can be.
+    private static func matches(_ matcher: Matcher, plan: ChainFilter.Plan, flat: UnsafeBufferPointer<FlatPattern>) -> [Match] {
         var found: [Match] = []
-        // Only patterns whose every step (and nearby condition) has a word in this text can
-        // match: most texts rule most patterns out here.
-        var present = WordClasses.none
-        for index in words.indices { present |= matcher.classes(index) }
-        var viable = Bits256.none
-        // The classes a viable pattern can start from: a word of none of them starts nothing.
-        var anchors = WordClasses.none
-        for patternIndex in flat.indices {
+        for (patternIndex, anchorBlocks) in plan.patterns {
             let pattern = flat[patternIndex]
-            guard pattern.near.isEmpty || pattern.near.intersects(present) else { continue }
-            var possible = true
-            for stepIndex in Int(pattern.firstStep)..<Int(pattern.firstStep + pattern.stepCount) {
-                let step = steps[stepIndex]
-                if !step.any.intersects(present) || !present.contains(step.all) {
-                    possible = false
-                    break
+            // Words of none of the anchor step's classes start nothing; tested here, in line.
+            let anchorClasses = matcher.steps[Int(pattern.firstStep + pattern.anchor)].any
+            func attempt(_ words: Range<Int>) {
+                for index in words where matcher.classes(index).intersects(anchorClasses) {
+                    if let match = matcher.match(pattern, at: index) { found.append(match) }
                 }
             }
-            if possible {
-                viable.insert(bit: patternIndex)
-                anchors |= steps[Int(pattern.firstStep + pattern.anchor)].any
+            if plan.wholeText {
+                attempt(matcher.words.indices)
+                continue
             }
-        }
-        guard !viable.isEmpty else { return [] }
-        for index in words.indices where matcher.classes(index).intersects(anchors) {
-            let entry = Int(words[index].entry)
-            for slot in Int(starts[entry])..<Int(starts[entry + 1]) {
-                let patternIndex = Int(byEntry[slot])
-                guard viable.contains(bit: patternIndex) else { continue }
-                if let match = matcher.match(flat[patternIndex], at: index) { found.append(match) }
+            var blocks = anchorBlocks
+            while blocks != 0 {
+                let block = blocks.trailingZeroBitCount
+                blocks &= blocks - 1
+                attempt(Int(plan.blockStarts[block])..<Int(plan.blockStarts[block + 1]))
             }
         }
         return found

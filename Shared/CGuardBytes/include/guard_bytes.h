@@ -1,0 +1,30 @@
+#ifndef PALISADE_GUARD_BYTES_H
+#define PALISADE_GUARD_BYTES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Classifies the bytes of folded text (lowercase ASCII, non-ASCII kept as UTF-8) into
+/// bitmaps of one bit per byte: bit i % 64 of element i / 64 is byte i. Each bitmap has
+/// (count + 63) / 64 elements; bits past `count` are zero.
+///
+/// - `words`: a-z, 0-9 and every byte of a non-ASCII scalar (the bytes a word is made of);
+/// - `digits`: 0-9;
+/// - `markers`: `<`, `[`, `(` and `!`, where structural markers can start.
+///
+/// Sixteen bytes at a time with SSE2 or NEON; byte by byte elsewhere.
+void guard_classify_folded(const uint8_t *text, size_t count, uint64_t *words, uint64_t *digits, uint64_t *markers);
+
+/// `value` when `difference` is zero, else zero, as a conditional move: the optimizer is told
+/// the condition is unpredictable, so it does not turn the selection into a branch (from
+/// Swift, `difference == 0 ? value : 0` became a branch mispredicted on every other word).
+static inline int32_t guard_select_if_zero(uint64_t difference, int32_t value) {
+    return __builtin_unpredictable(difference == 0) ? value : 0;
+}
+
+/// `whenTrue` if `condition`, else `whenFalse`, as a conditional move (see above).
+static inline int64_t guard_select(_Bool condition, int64_t whenTrue, int64_t whenFalse) {
+    return __builtin_unpredictable(condition) ? whenTrue : whenFalse;
+}
+
+#endif
