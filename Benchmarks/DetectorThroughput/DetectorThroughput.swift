@@ -41,8 +41,8 @@ struct DetectorThroughput: ParsableCommand {
             let sink = StageTiming.repeatStage(repeatStage, pieces, rounds: rounds)
             let seconds = (ContinuousClock.now - start) / .seconds(1)
             let bytes = Double(pieces.map(\.utf8.count).reduce(0, +) * rounds)
-            print(String(format: "%@: %.1f MB/s, %.2f µs per text (%d)", repeatStage, bytes / seconds / 1_000_000,
-                         seconds * 1_000_000 / Double(pieces.count * rounds), sink % 2))
+            print(String(format: "%@: %.1f MB/s, %.2f µs per text, %d texts (%d)", repeatStage, bytes / seconds / 1_000_000,
+                         seconds * 1_000_000 / Double(pieces.count * rounds), pieces.count, sink % 2))
             return
         }
         if stages {
