@@ -10,17 +10,50 @@ enum ASCIISearch {
         var index = 0
         let last = haystack.count - needle.count
         while index <= last {
-            if lower(haystack[index]) == first {
-                var offset = 1
-                while offset < needle.count, lower(haystack[index + offset]) == needle[offset] { offset += 1 }
-                if offset == needle.count { return true }
-            }
+            if lower(haystack[index]) == first, matches(haystack, at: index, needle) { return true }
             index += 1
         }
         return false
     }
 
-    static func containsAny(_ haystack: UnsafeBufferPointer<UInt8>, _ needles: [[UInt8]]) -> Bool {
-        needles.contains { contains(haystack, $0) }
+    /// Whether `needle` (lowercase ASCII) starts at `index`, which has room for it.
+    @inline(__always)
+    static func matches(_ haystack: UnsafeBufferPointer<UInt8>, at index: Int, _ needle: [UInt8]) -> Bool {
+        var offset = 1
+        while offset < needle.count, lower(haystack[index + offset]) == needle[offset] { offset += 1 }
+        return offset == needle.count
+    }
+}
+
+/// Lowercase ASCII words indexed by their first byte, so that a search reads each byte of the
+/// haystack once and compares only the words that start with it (a placeholder list of thirty
+/// words over a 256-byte secret was thirty passes).
+struct ASCIIWords: Sendable {
+    /// Invariant: `startingWith[byte]` lists exactly the words whose first byte is `byte`.
+    private let startingWith: [[[UInt8]]]
+
+    init(_ words: [String]) {
+        var table = [[[UInt8]]](repeating: [], count: 256)
+        for word in words {
+            let bytes = Array(word.lowercased().utf8)
+            guard let first = bytes.first else { continue }
+            table[Int(first)].append(bytes)
+        }
+        startingWith = table
+    }
+
+    /// Whether one of the words appears in `haystack`, ignoring ASCII case.
+    func found(in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
+        startingWith.withUnsafeBufferPointer { table in
+            for index in haystack.indices {
+                let candidates = table[Int(ASCIISearch.lower(haystack[index]))]
+                if candidates.isEmpty { continue }
+                let room = haystack.count - index
+                for word in candidates where word.count <= room && ASCIISearch.matches(haystack, at: index, word) {
+                    return true
+                }
+            }
+            return false
+        }
     }
 }

@@ -450,7 +450,7 @@ public struct DLPScanner: Sendable {
         return finding(.paymentCard, start, end, separators.isEmpty ? 0.9 : 0.97)
     }
 
-    private static let ssnContext = words(["ssn", "social security", "social-security", "ss#", "soc sec", "taxpayer"])
+    private static let ssnContext = ASCIIWords(["ssn", "social security", "social-security", "ss#", "soc sec", "taxpayer"])
 
     private func ssn(_ digits: [UInt8], separators: [UInt8], groups: [Int], text: UnsafeBufferPointer<UInt8>, start: Int, end: Int) -> ByteFinding? {
         guard digits.count == 9 else { return nil }
@@ -465,11 +465,11 @@ public struct DLPScanner: Sendable {
         return nil
     }
 
-    private static let phoneContext = words(["phone", "tel", "call", "mobile", "cell", "fax", "whatsapp", "sms", "text me", "contact", "number"])
-    private static let versionContext = words(["version"])
-    private static let awsContext = words(["aws", "amazon"])
+    private static let phoneContext = ASCIIWords(["phone", "tel", "call", "mobile", "cell", "fax", "whatsapp", "sms", "text me", "contact", "number"])
+    private static let versionContext = ASCIIWords(["version"])
+    private static let awsContext = ASCIIWords(["aws", "amazon"])
 
-    private static func words(_ list: [String]) -> [[UInt8]] { list.map { Array($0.utf8) } }
+    private static let aws = Array("aws".utf8)
 
     private func phone(_ digits: [UInt8], separators: [UInt8], groups: [Int], plus: Bool, text: UnsafeBufferPointer<UInt8>, start: Int, end: Int) -> ByteFinding? {
         if plus {
@@ -499,8 +499,8 @@ public struct DLPScanner: Sendable {
     }
 
     /// Whether one of `words` (lowercase ASCII) appears in the `within` bytes before `index`.
-    private static func context(_ text: UnsafeBufferPointer<UInt8>, before index: Int, within: Int, _ words: [[UInt8]]) -> Bool {
-        ASCIISearch.containsAny(UnsafeBufferPointer(rebasing: text[max(0, index - within)..<index]), words)
+    private static func context(_ text: UnsafeBufferPointer<UInt8>, before index: Int, within: Int, _ words: ASCIIWords) -> Bool {
+        words.found(in: UnsafeBufferPointer(rebasing: text[max(0, index - within)..<index]))
     }
 
     /// Four decimal octets (0–255, no leading zeros) and not part of a longer dotted number.
@@ -631,7 +631,7 @@ public struct DLPScanner: Sendable {
         return false
     }
 
-    private static let placeholders: [[UInt8]] = words([
+    private static let placeholders = ASCIIWords([
         "xxxx", "****", "changeme", "change_me", "your", "example", "placeholder", "redacted", "dummy", "sample",
         "<", "${", "{{", "process.env", "os.environ", "getenv", "env[", "null", "none", "true", "false", "undefined",
         "password", "secret", "...", "todo", "fixme", "test1234", "hunter2",
@@ -664,12 +664,12 @@ public struct DLPScanner: Sendable {
         }
         let value = UnsafeBufferPointer(rebasing: text[valueStart..<valueEnd])
         guard value.count >= 8 else { return nil }
-        guard !ASCIISearch.containsAny(value, Self.placeholders),
+        guard !Self.placeholders.found(in: value),
               Validators.characterClasses(value) >= 2, Validators.entropy(value) >= 3.0 else { return nil }
         // A key with a known prefix is reported as that type by its own detector.
         if let known = lowercasePrefixed(text, at: valueStart) ?? uppercasePrefixed(text, at: valueStart) { return known }
         let isAWSSecret = value.count == 40
-            && (ASCIISearch.contains(name, Self.awsContext[0]) || Self.context(text, before: nameStart, within: 60, Self.awsContext))
+            && (ASCIISearch.contains(name, Self.aws) || Self.context(text, before: nameStart, within: 60, Self.awsContext))
         return finding(isAWSSecret ? .awsSecretKey : .genericSecret, valueStart, valueEnd, isAWSSecret ? 0.9 : 0.8)
     }
 }

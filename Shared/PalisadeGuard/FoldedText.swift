@@ -1,3 +1,5 @@
+import CGuardBytes
+
 /// Text as the injection scanner reads it: folded (see `FoldingTable`), with the origin of
 /// every folded byte in the original UTF-8, the text hidden in Unicode tag characters, and
 /// counts of the invisible characters that were removed.
@@ -56,41 +58,29 @@ struct FoldedText: Sendable {
     }
 
     /// The common case: every offset stays where it was, so there are no origins to keep.
+    /// Folded sixteen bytes at a time (see `guard_fold_ascii`), which also finds the runs.
     private mutating func foldASCII(_ utf8: UnsafeBufferPointer<UInt8>) {
         let count = utf8.count
+        guard count > 0 else { return }
+        let runCapacity = count / (Self.minimumEncodedRun + 1) + 1
         var runs: [Range<Int>] = []
-        bytes = ASCIIFold.table.withUnsafeBufferPointer { ascii in
-            EncodedPayload.runMask.withUnsafeBufferPointer { encoded in
-                [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
-                    runs = Self.foldASCII(utf8, into: out, ascii: ascii, encoded: encoded)
-                    initialized = count
+        bytes = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count / 64 + 2) { scratch in
+                withUnsafeTemporaryAllocation(of: Int64.self, capacity: 2 * runCapacity) { bounds in
+                    let found = guard_fold_ascii(utf8.baseAddress, count, out.baseAddress, Self.minimumEncodedRun,
+                                                 scratch.baseAddress, bounds.baseAddress)
+                    runs = (0..<found).map { Int(bounds[2 * $0])..<Int(bounds[2 * $0 + 1]) }
                 }
             }
+            initialized = count
         }
         encodedRuns = runs
     }
 
-    /// Lowercases `utf8` into `out` and returns its encoded runs. The run length is kept with a
-    /// mask, not a branch: word and separator bytes alternate every few bytes, and a branch on
-    /// them is mispredicted about once a word, which cost more than the rest of the loop.
-    private static func foldASCII(_ utf8: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>,
-                                  ascii: UnsafeBufferPointer<UInt8>, encoded: UnsafeBufferPointer<Int>) -> [Range<Int>] {
-        var runs: [Range<Int>] = []
-        var run = 0
-        let count = utf8.count
-        for index in 0..<count {
-            let byte = Int(utf8[index])
-            out[index] = ascii[byte]
-            let next = (run &+ 1) & encoded[byte]
-            if run >= minimumEncodedRun && next == 0 { runs.append(index - run..<index) }
-            run = next
-        }
-        if run >= minimumEncodedRun { runs.append(count - run..<count) }
-        return runs
-    }
-
     /// Two passes: the first sizes the output (and learns whether any offset moves), the
-    /// second writes it and the origins through pointers.
+    /// second writes it and the origins through pointers. Stretches of ASCII long enough to pay
+    /// for a call are folded as whole ASCII texts are; their runs end where the stretch does,
+    /// as a non-ASCII scalar ends a run.
     private mutating func foldUnicode(_ utf8: UnsafeBufferPointer<UInt8>) {
         let table = FoldingTable.shared
         let count = utf8.count
@@ -98,10 +88,10 @@ struct FoldedText: Sendable {
         var moved = false
         var index = 0
         while index < count {
-            let lead = utf8[index]
-            if lead < 0x80 {
-                size += 1
-                index += 1
+            if utf8[index] < 0x80 {
+                let end = Self.asciiEnd(utf8, from: index)
+                size += end - index
+                index = end
                 continue
             }
             let (value, length) = Self.decode(utf8, at: index)
@@ -123,41 +113,55 @@ struct FoldedText: Sendable {
                     table.pool.withUnsafeBufferPointer { pool in
                         var originBuffer = origins ?? []
                         originBuffer.withUnsafeMutableBufferPointer { originOut in
-                            var written = 0
-                            var run = 0
-                            var index = 0
-                            @inline(__always) func put(_ byte: UInt8, from origin: Int) {
-                                out[written] = byte
-                                if moved { originOut[written] = Int32(origin) }
-                                written += 1
-                            }
-                            while index < count {
-                                let lead = utf8[index]
-                                if lead < 0x80 {
-                                    put(ascii[Int(lead)], from: index)
-                                    let next = (run &+ 1) & encoded[Int(lead)]
-                                    if run >= Self.minimumEncodedRun && next == 0 { runs.append(index - run..<index) }
-                                    run = next
-                                    index += 1
-                                    continue
+                            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count / 64 + 2) { scratch in
+                                withUnsafeTemporaryAllocation(of: Int64.self, capacity: 2 * (count / (Self.minimumEncodedRun + 1) + 1)) { bounds in
+                                    var written = 0
+                                    var index = 0
+                                    @inline(__always) func put(_ byte: UInt8, from origin: Int) {
+                                        out[written] = byte
+                                        if moved { originOut[written] = Int32(origin) }
+                                        written += 1
+                                    }
+                                    while index < count {
+                                        if utf8[index] < 0x80 {
+                                            let end = Self.asciiEnd(utf8, from: index)
+                                            if end - index >= Self.vectorStretch {
+                                                let found = guard_fold_ascii(utf8.baseAddress.map { $0 + index }, end - index,
+                                                                             out.baseAddress.map { $0 + written }, Self.minimumEncodedRun,
+                                                                             scratch.baseAddress, bounds.baseAddress)
+                                                for run in 0..<found { runs.append(index + Int(bounds[2 * run])..<index + Int(bounds[2 * run + 1])) }
+                                                if moved { for offset in 0..<(end - index) { originOut[written + offset] = Int32(index + offset) } }
+                                                written += end - index
+                                            } else {
+                                                var run = 0
+                                                for position in index..<end {
+                                                    let byte = utf8[position]
+                                                    put(ascii[Int(byte)], from: position)
+                                                    let next = (run &+ 1) & encoded[Int(byte)]
+                                                    if run >= Self.minimumEncodedRun && next == 0 { runs.append(position - run..<position) }
+                                                    run = next
+                                                }
+                                                if run >= Self.minimumEncodedRun { runs.append(end - run..<end) }
+                                            }
+                                            index = end
+                                            continue
+                                        }
+                                        let (value, length) = Self.decode(utf8, at: index)
+                                        switch table.fold(value) {
+                                        case .keep:
+                                            for offset in 0..<length { put(utf8[index + offset], from: index) }
+                                        case .drop:
+                                            let insideWord = index > 0 && index + length < count
+                                                && Self.isASCIILetter(utf8[index - 1]) && Self.isASCIILetter(utf8[index + length])
+                                            dropped.append((value, index..<index + length, insideWord))
+                                        case .replace(let range):
+                                            for byte in UnsafeBufferPointer(rebasing: pool[range]) { put(byte, from: index) }
+                                        }
+                                        index += length
+                                    }
+                                    initialized = written
                                 }
-                                if run >= Self.minimumEncodedRun { runs.append(index - run..<index) }
-                                run = 0
-                                let (value, length) = Self.decode(utf8, at: index)
-                                switch table.fold(value) {
-                                case .keep:
-                                    for offset in 0..<length { put(utf8[index + offset], from: index) }
-                                case .drop:
-                                    let insideWord = index > 0 && index + length < count
-                                        && Self.isASCIILetter(utf8[index - 1]) && Self.isASCIILetter(utf8[index + length])
-                                    dropped.append((value, index..<index + length, insideWord))
-                                case .replace(let range):
-                                    for byte in UnsafeBufferPointer(rebasing: pool[range]) { put(byte, from: index) }
-                                }
-                                index += length
                             }
-                            if run >= Self.minimumEncodedRun { runs.append(count - run..<count) }
-                            initialized = written
                         }
                         if moved { origins = originBuffer }
                     }
@@ -168,6 +172,24 @@ struct FoldedText: Sendable {
         self.origins = origins
         encodedRuns = runs
         for (value, span, insideWord) in dropped { noteDropped(value, at: span, insideWord: insideWord) }
+    }
+
+    /// ASCII stretches at least this long are folded sixteen bytes at a time.
+    private static let vectorStretch = 32
+
+    /// The end of the ASCII stretch starting at `index`: the next byte with its high bit set.
+    @inline(__always)
+    private static func asciiEnd(_ utf8: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
+        var position = index
+        if let base = UnsafeRawPointer(utf8.baseAddress) {
+            while position + 8 <= utf8.count {
+                let high = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt64.self)) & 0x8080_8080_8080_8080
+                if high != 0 { return position + high.trailingZeroBitCount / 8 }
+                position += 8
+            }
+        }
+        while position < utf8.count, utf8[position] < 0x80 { position += 1 }
+        return position
     }
 
     /// The scalar whose UTF-8 starts at `index` (valid UTF-8: it came from a String) and its length.

@@ -18,8 +18,20 @@ public struct InjectionScanner: Sendable {
 
     /// Findings with spans in bytes of `utf8`.
     func scan(utf8: UnsafeBufferPointer<UInt8>, depth: Int = 0) -> [ByteFinding] {
+        Self.merged(hits(utf8: utf8, depth: depth))
+    }
+
+    /// One family over a span of the original bytes, before overlapping hits are merged.
+    struct Hit {
+        var family: InjectionFamily
+        var start: Int
+        var end: Int
+        var confidence: Double
+    }
+
+    private func hits(utf8: UnsafeBufferPointer<UInt8>, depth: Int) -> [Hit] {
         let folded = FoldedText(folding: utf8)
-        var findings: [ByteFinding] = []
+        var findings: [Hit] = []
         folded.bytes.withUnsafeBufferPointer { text in
             let (matches, tokens) = engine.scan(text)
             var local = matches + StructuralMarkers.scan(text, candidates: tokens.markerCandidates)
@@ -45,8 +57,8 @@ public struct InjectionScanner: Sendable {
                 }
             }
             for match in local {
-                findings.append(ByteFinding(
-                    detector: match.family.rawValue, category: .injection,
+                findings.append(Hit(
+                    family: match.family,
                     start: folded.origin(match.start, originalCount: utf8.count),
                     end: folded.origin(match.end, originalCount: utf8.count), confidence: match.confidence
                 ))
@@ -55,52 +67,55 @@ public struct InjectionScanner: Sendable {
         findings += hiddenTextFindings(folded)
         for run in folded.encodedRuns where depth < Self.maximumDecodingDepth {
             guard let (kind, decoded) = EncodedPayload.decode(UnsafeBufferPointer(rebasing: utf8[run])) else { continue }
-            let inner = decoded.withUnsafeBufferPointer { scan(utf8: $0, depth: depth + 1) }
+            // Merging keeps the most confident of overlapping hits, so the best unmerged hit is the same.
+            let inner = decoded.withUnsafeBufferPointer { hits(utf8: $0, depth: depth + 1) }
             guard let best = inner.max(by: { $0.confidence < $1.confidence }) else { continue }
-            let family: InjectionFamily = kind == .hex ? .hexPayload : .base64Payload
-            findings.append(ByteFinding(detector: family.rawValue, category: .injection, start: run.lowerBound, end: run.upperBound,
-                                        confidence: best.confidence))
+            findings.append(Hit(family: kind == .hex ? .hexPayload : .base64Payload, start: run.lowerBound, end: run.upperBound,
+                                confidence: best.confidence))
         }
-        return Self.merged(findings)
+        return findings
     }
 
     private func strongest(_ matches: [InjectionEngine.Match]) -> InjectionEngine.Match? {
         matches.max { $0.confidence < $1.confidence }
     }
 
-    private func hiddenTextFindings(_ folded: FoldedText) -> [ByteFinding] {
-        var findings: [ByteFinding] = []
+    private func hiddenTextFindings(_ folded: FoldedText) -> [Hit] {
+        var findings: [Hit] = []
         if let span = folded.hiddenSpan, folded.hidden.count >= 2 {
             // Text no reader can see is an attack by itself; instructions in it are certain.
             let instructions = strongest(engine.scan(folded.hidden))
-            findings.append(ByteFinding(detector: InjectionFamily.unicodeTags.rawValue, category: .injection,
-                                        start: span.lowerBound, end: span.upperBound, confidence: instructions == nil ? 0.9 : 0.99))
+            findings.append(Hit(family: .unicodeTags, start: span.lowerBound, end: span.upperBound,
+                                confidence: instructions == nil ? 0.9 : 0.99))
         }
         if let span = folded.invisibleSpan, folded.suspiciousInvisibleCount >= 3 {
-            findings.append(ByteFinding(detector: InjectionFamily.invisibleText.rawValue, category: .injection,
-                                        start: span.lowerBound, end: span.upperBound,
-                                        confidence: folded.suspiciousInvisibleCount >= 8 ? 0.85 : 0.7))
+            findings.append(Hit(family: .invisibleText, start: span.lowerBound, end: span.upperBound,
+                                confidence: folded.suspiciousInvisibleCount >= 8 ? 0.85 : 0.7))
         }
         if folded.bidiCount > 0, let span = folded.invisibleSpan {
-            findings.append(ByteFinding(detector: InjectionFamily.bidiOverride.rawValue, category: .injection,
-                                        start: span.lowerBound, end: span.upperBound, confidence: 0.7))
+            findings.append(Hit(family: .bidiOverride, start: span.lowerBound, end: span.upperBound, confidence: 0.7))
         }
         return findings
     }
 
-    /// One finding per family and overlapping span, the most confident kept.
-    static func merged(_ findings: [ByteFinding]) -> [ByteFinding] {
-        let sorted = findings.sorted { ($0.detector, $0.start, $0.end) < ($1.detector, $1.start, $1.end) }
-        var out: [ByteFinding] = []
-        for finding in sorted {
-            if var last = out.last, last.detector == finding.detector, finding.start < last.end {
-                last.end = max(last.end, finding.end)
-                last.confidence = max(last.confidence, finding.confidence)
-                out[out.count - 1] = last
+    /// One finding per family and overlapping span, the most confident kept. Hits are taken in
+    /// order of span, and each joins the last kept hit of its family when it starts before that
+    /// one ends (families compare as enums; their names are compared only to order ties).
+    static func merged(_ hits: [Hit]) -> [ByteFinding] {
+        let ordered = hits.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
+        var kept: [Hit] = []
+        var lastKept: [InjectionFamily: Int] = [:]
+        for hit in ordered {
+            if let index = lastKept[hit.family], hit.start < kept[index].end {
+                kept[index].end = max(kept[index].end, hit.end)
+                kept[index].confidence = max(kept[index].confidence, hit.confidence)
             } else {
-                out.append(finding)
+                lastKept[hit.family] = kept.count
+                kept.append(hit)
             }
         }
-        return out.sorted { ($0.start, $0.end, $0.detector) < ($1.start, $1.end, $1.detector) }
+        return kept
+            .map { ByteFinding(detector: $0.family.rawValue, category: .injection, start: $0.start, end: $0.end, confidence: $0.confidence) }
+            .sorted { ($0.start, $0.end, $0.detector) < ($1.start, $1.end, $1.detector) }
     }
 }

@@ -15,6 +15,16 @@
 /// Sixteen bytes at a time with SSE2 or NEON; byte by byte elsewhere.
 void guard_classify_folded(const uint8_t *text, size_t count, uint64_t *words, uint64_t *digits, uint64_t *markers);
 
+/// Folds ASCII text: A-Z lowercased; control characters other than tab, line feed and carriage
+/// return, and DEL, made spaces; other bytes kept. Writes `count` bytes to `out`.
+///
+/// Also finds the runs of base64 and hex characters (A-Z, a-z, 0-9, `+`, `/`, `=`, `-`, `_`) at
+/// least `minimum_run` long (1 to 64), and writes them to `runs` as pairs of start and end
+/// offsets, returning how many it wrote. `runs` has room for `count / (minimum_run + 1) + 1`
+/// pairs (runs are separated by at least one byte); `scratch` for `count / 64 + 2` elements.
+size_t guard_fold_ascii(const uint8_t *text, size_t count, uint8_t *out, size_t minimum_run,
+                        uint64_t *scratch, int64_t *runs);
+
 /// `value` when `difference` is zero, else zero, as a conditional move: the optimizer is told
 /// the condition is unpredictable, so it does not turn the selection into a branch (from
 /// Swift, `difference == 0 ? value : 0` became a branch mispredicted on every other word).
