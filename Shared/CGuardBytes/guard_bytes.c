@@ -28,6 +28,22 @@ static inline uint32_t fold16(const uint8_t *bytes, uint8_t *out) {
     return (uint32_t)_mm_movemask_epi8(encoded);
 }
 
+static inline void dlp16(const uint8_t *bytes, uint32_t *alphanumeric, uint32_t *start) {
+    const __m128i v = _mm_loadu_si128((const __m128i *)bytes);
+    const __m128i digits = in_range(v, '0', 10);
+    const __m128i capitals = in_range(v, 'A', 26);
+    const __m128i letters = in_range(v, 'a', 26);
+    const __m128i leading = _mm_or_si128(_mm_or_si128(digits, capitals),
+        _mm_or_si128(in_range(v, 'a', 8), _mm_or_si128(in_range(v, 'r', 2), in_range(v, 'w', 2))));
+    const __m128i separators = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')), _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))),
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')), _mm_cmpeq_epi8(v, _mm_set1_epi8('='))),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('+')), _mm_cmpeq_epi8(v, _mm_set1_epi8('(')))));
+    *alphanumeric = (uint32_t)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(digits, capitals), letters));
+    // Leading bytes and separators; which leading bytes start a run is settled on the 64-bit masks.
+    *start = (uint32_t)_mm_movemask_epi8(leading) | (uint32_t)_mm_movemask_epi8(separators) << 16;
+}
+
 static inline void classify16(const uint8_t *bytes, uint32_t *word, uint32_t *digit, uint32_t *marker) {
     const __m128i v = _mm_loadu_si128((const __m128i *)bytes);
     // An unsigned range test as one signed comparison: shift the range's start to -128.
@@ -69,6 +85,20 @@ static inline uint32_t fold16(const uint8_t *bytes, uint8_t *out) {
     return movemask16(vorrq_u8(vorrq_u8(in_range(vorrq_u8(v, vdupq_n_u8(0x20)), 'a', 26), in_range(v, '0', 10)), symbols));
 }
 
+static inline void dlp16(const uint8_t *bytes, uint32_t *alphanumeric, uint32_t *start) {
+    const uint8x16_t v = vld1q_u8(bytes);
+    const uint8x16_t digits = in_range(v, '0', 10);
+    const uint8x16_t capitals = in_range(v, 'A', 26);
+    const uint8x16_t letters = in_range(v, 'a', 26);
+    const uint8x16_t leading = vorrq_u8(vorrq_u8(digits, capitals),
+        vorrq_u8(in_range(v, 'a', 8), vorrq_u8(in_range(v, 'r', 2), in_range(v, 'w', 2))));
+    const uint8x16_t separators = vorrq_u8(vorrq_u8(vceqq_u8(v, vdupq_n_u8('@')), vceqq_u8(v, vdupq_n_u8('-'))),
+        vorrq_u8(vorrq_u8(vceqq_u8(v, vdupq_n_u8(':')), vceqq_u8(v, vdupq_n_u8('='))),
+                 vorrq_u8(vceqq_u8(v, vdupq_n_u8('+')), vceqq_u8(v, vdupq_n_u8('(')))));
+    *alphanumeric = movemask16(vorrq_u8(vorrq_u8(digits, capitals), letters));
+    *start = movemask16(leading) | movemask16(separators) << 16;
+}
+
 static inline void classify16(const uint8_t *bytes, uint32_t *word, uint32_t *digit, uint32_t *marker) {
     const uint8x16_t v = vld1q_u8(bytes);
     const uint8x16_t letters = vcltq_u8(vsubq_u8(v, vdupq_n_u8('a')), vdupq_n_u8(26));
@@ -82,6 +112,21 @@ static inline void classify16(const uint8_t *bytes, uint32_t *word, uint32_t *di
 }
 
 #else
+
+static inline void dlp16(const uint8_t *bytes, uint32_t *alphanumeric, uint32_t *start) {
+    *alphanumeric = 0;
+    *start = 0;
+    for (int index = 0; index < 16; index++) {
+        const uint8_t byte = bytes[index];
+        const int isDigit = byte >= '0' && byte <= '9';
+        const int isCapital = byte >= 'A' && byte <= 'Z';
+        const int isLetter = byte >= 'a' && byte <= 'z';
+        const int isLeading = isDigit || isCapital || (byte >= 'a' && byte <= 'h') || byte == 'r' || byte == 's' || byte == 'w' || byte == 'x';
+        const int isSeparator = byte == '@' || byte == '-' || byte == ':' || byte == '=' || byte == '+' || byte == '(';
+        *alphanumeric |= (uint32_t)(isDigit || isCapital || isLetter) << index;
+        *start |= (uint32_t)isLeading << index | (uint32_t)isSeparator << (index + 16);
+    }
+}
 
 static inline uint32_t fold16(const uint8_t *bytes, uint8_t *out) {
     uint32_t encoded = 0;
@@ -212,4 +257,31 @@ size_t guard_fold_ascii(const uint8_t *text, size_t count, uint8_t *out, size_t 
         }
     }
     return found;
+}
+
+void guard_classify_dlp(const uint8_t *text, size_t count, uint64_t *alphanumerics, uint64_t *starts) {
+    const size_t elements = (count + 63) / 64;
+    uint64_t previousTop = 0;  // Whether the byte before this element is alphanumeric.
+    for (size_t element = 0; element < elements; element++) {
+        const uint8_t *bytes = text + element * 64;
+        uint8_t padded[64];
+        if (count - element * 64 < 64) {
+            // The last bytes, padded with zeros (a zero byte is in no class).
+            memset(padded, 0, sizeof padded);
+            memcpy(padded, bytes, count - element * 64);
+            bytes = padded;
+        }
+        uint64_t alphanumeric = 0, leading = 0, separator = 0;
+        for (int quarter = 0; quarter < 4; quarter++) {
+            uint32_t a, s;
+            dlp16(bytes + quarter * 16, &a, &s);
+            alphanumeric |= (uint64_t)a << (quarter * 16);
+            leading |= (uint64_t)(s & 0xFFFF) << (quarter * 16);
+            separator |= (uint64_t)(s >> 16) << (quarter * 16);
+        }
+        const uint64_t afterAlphanumeric = alphanumeric << 1 | previousTop;
+        alphanumerics[element] = alphanumeric;
+        starts[element] = separator | (leading & ~afterAlphanumeric);
+        previousTop = alphanumeric >> 63;
+    }
 }

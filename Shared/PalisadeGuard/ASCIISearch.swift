@@ -19,7 +19,7 @@ enum ASCIISearch {
     /// Whether `needle` (lowercase ASCII) starts at `index`, which has room for it.
     @inline(__always)
     static func matches(_ haystack: UnsafeBufferPointer<UInt8>, at index: Int, _ needle: [UInt8]) -> Bool {
-        var offset = 1
+        var offset = 0
         while offset < needle.count, lower(haystack[index + offset]) == needle[offset] { offset += 1 }
         return offset == needle.count
     }
@@ -55,5 +55,40 @@ struct ASCIIWords: Sendable {
             }
             return false
         }
+    }
+}
+
+/// Lowercase ASCII words indexed by their first and by their last byte, to ask whether one
+/// of them begins or ends a name (a name is compared with the few words that share its first
+/// byte and the few that share its last, not with all of them).
+struct ASCIIAffixes: Sendable {
+    /// Invariant: `byFirst[b]` lists exactly the words whose first byte is `b`; `byLast[b]`
+    /// those whose last byte is.
+    private let byFirst: [[[UInt8]]]
+    private let byLast: [[[UInt8]]]
+
+    init(_ words: [String]) {
+        var first = [[[UInt8]]](repeating: [], count: 256)
+        var last = [[[UInt8]]](repeating: [], count: 256)
+        for word in words {
+            let bytes = Array(word.lowercased().utf8)
+            guard let head = bytes.first, let tail = bytes.last else { continue }
+            first[Int(head)].append(bytes)
+            last[Int(tail)].append(bytes)
+        }
+        byFirst = first
+        byLast = last
+    }
+
+    /// Whether one of the words begins or ends `name`, ignoring ASCII case.
+    func affixes(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let head = name.first, let tail = name.last else { return false }
+        for word in byFirst[Int(ASCIISearch.lower(head))] where word.count <= name.count {
+            if ASCIISearch.matches(name, at: 0, word) { return true }
+        }
+        for word in byLast[Int(ASCIISearch.lower(tail))] where word.count <= name.count {
+            if ASCIISearch.matches(name, at: name.count - word.count, word) { return true }
+        }
+        return false
     }
 }

@@ -1,5 +1,3 @@
-import CGuardBytes
-
 /// Rules out, for one text, the patterns that no chain of its words can spell, before any
 /// match is attempted. A pattern matches only along words `w0 < w1 < …` (in the text's order),
 /// one per step, each fitting its step and at most `gap + 1` ordinals after the one before;
@@ -12,30 +10,26 @@ import CGuardBytes
 /// misprediction or two apiece.
 ///
 /// The filter may keep a pattern that cannot match (it ignores the `near` radius and works
-/// in blocks), never drop one that can. Its work is a fixed program over the patterns, the
-/// same for every text: loops whose length only the patterns decide, and selections instead
-/// of branches on what a text holds, which the branch predictor could not learn.
+/// in blocks), never drop one that can. Its work is a program over the patterns: each
+/// pattern's steps are followed until its chain breaks, which in ordinary text is mostly at
+/// the first step, at the same patterns from text to text (so the branch predictor learns
+/// where); a branch-free program over every step cost 34,000 instructions a call, a fixed
+/// price that small nested texts (joined pieces, decoded runs) paid too.
 struct ChainFilter: Sendable {
-    /// One step of one pattern, in pattern order.
-    struct Step: Sendable {
-        /// The pattern's index; its first step starts the chain, its last leaves the result.
-        var pattern: Int16
-        var isFirst: Bool
-        /// How many ordinals after the previous step's word this step's may be (`gap + 1`).
-        var reach: Int32
-    }
-
     /// Classes are numbered densely ("slots") among those some step or `near` names; slot
     /// `slotCount` is a mask nothing reads (padding writes there).
     let slotCount: Int
-    private let steps: [Step]
-    /// `(step, slot)`: the step accepts the slot's class; the step requires the slot's marker.
-    private let anyOf: [(Int16, Int16)]
-    private let allOf: [(Int16, Int16)]
-    /// `(pattern, slot)`: one of the pattern's `near` classes; and the patterns that have none.
-    private let nearOf: [(Int16, Int16)]
-    private let withoutNear: [Int16]
+    /// By step (patterns' steps in pattern order): the slots of the classes it accepts,
+    /// `anySlots[anyStart[s]..<anyStart[s + 1]]`, and of the markers it requires, likewise.
+    private let anySlots: [Int16]
+    private let anyStart: [Int32]
+    private let allSlots: [Int16]
+    private let allStart: [Int32]
+    /// By pattern: the slots of its `near` classes (none: the pattern needs none).
+    private let nearSlots: [Int16]
+    private let nearStart: [Int32]
     private let patternCount: Int
+    private let stepCount: Int
     /// By lexicon entry: the slots of its classes, padded to `slotsPerEntry` with `slotCount`
     /// so that marking a word is branch-free; an entry with more (rare) keeps the rest in
     /// `extraSlots[extraStart[e]..<extraStart[e + 1]]`.
@@ -53,7 +47,7 @@ struct ChainFilter: Sendable {
     /// By block size (as a shift) and step: the shifts that spread a chain by the step's reach.
     private let spreads: [[Shifts]]
 
-    /// By pattern: the index in `steps` of its first step, and of the step matching starts from.
+    /// By pattern: the index of its first step, of the step matching starts from, and of its last.
     private let firstSteps: [Int]
     private let anchorSteps: [Int]
     private let lastSteps: [Int]
@@ -82,31 +76,33 @@ struct ChainFilter: Sendable {
         func slotsOf(_ classes: WordClasses) -> [Int16] {
             (0..<WordClasses.capacity).filter { classes.contains(bit: $0) && slotOfClass[$0] >= 0 }.map { slotOfClass[$0] }
         }
-        var steps: [Step] = []
-        var anyOf: [(Int16, Int16)] = []
-        var allOf: [(Int16, Int16)] = []
-        var nearOf: [(Int16, Int16)] = []
-        var withoutNear: [Int16] = []
+        var reaches: [Int] = []
+        var anySlots: [Int16] = []
+        var anyStart: [Int32] = [0]
+        var allSlots: [Int16] = []
+        var allStart: [Int32] = [0]
+        var nearSlots: [Int16] = []
+        var nearStart: [Int32] = [0]
         var longest = 0
         var firstSteps: [Int] = []
         var anchorSteps: [Int] = []
         var lastSteps: [Int] = []
         for (patternIndex, pattern) in patterns.enumerated() {
-            firstSteps.append(steps.count)
-            anchorSteps.append(steps.count + anchors[patternIndex])
-            lastSteps.append(steps.count + pattern.steps.count - 1)
+            precondition(!pattern.steps.isEmpty, "a pattern without steps")
+            firstSteps.append(reaches.count)
+            anchorSteps.append(reaches.count + anchors[patternIndex])
+            lastSteps.append(reaches.count + pattern.steps.count - 1)
             for (index, step) in pattern.steps.enumerated() {
-                let stepIndex = Int16(steps.count)
-                anyOf += slotsOf(step.any).map { (stepIndex, $0) }
-                allOf += slotsOf(step.all).map { (stepIndex, $0) }
-                steps.append(Step(pattern: Int16(patternIndex), isFirst: index == 0, reach: index == 0 ? 0 : Int32(step.gap + 1)))
+                anySlots += slotsOf(step.any)
+                anyStart.append(Int32(anySlots.count))
+                allSlots += slotsOf(step.all)
+                allStart.append(Int32(allSlots.count))
+                // How many ordinals after the previous step's word this step's may be.
+                reaches.append(index == 0 ? 0 : step.gap + 1)
             }
             longest = max(longest, pattern.steps.dropFirst().reduce(0) { $0 + $1.gap + 1 })
-            if pattern.near.isEmpty {
-                withoutNear.append(Int16(patternIndex))
-            } else {
-                nearOf += slotsOf(pattern.near).map { (Int16(patternIndex), $0) }
-            }
+            nearSlots += slotsOf(pattern.near)
+            nearStart.append(Int32(nearSlots.count))
         }
         func layout(_ classes: [WordClasses]) -> (padded: [Int16], extra: [Int16], extraStart: [Int32]) {
             var padded: [Int16] = []
@@ -125,20 +121,22 @@ struct ChainFilter: Sendable {
         (rot13EntrySlots, rot13ExtraSlots, rot13ExtraStart) = layout(rot13Classes)
         markerSlots = markerClasses.map(slotsOf)
         self.slotCount = slotCount
-        self.steps = steps
-        self.anyOf = anyOf
-        self.allOf = allOf
-        self.nearOf = nearOf
-        self.withoutNear = withoutNear
+        self.anySlots = anySlots
+        self.anyStart = anyStart
+        self.allSlots = allSlots
+        self.allStart = allStart
+        self.nearSlots = nearSlots
+        self.nearStart = nearStart
         patternCount = patterns.count
+        stepCount = reaches.count
         self.firstSteps = firstSteps
         self.anchorSteps = anchorSteps
         self.lastSteps = lastSteps
         longestChain = longest
         precondition(longest < 64 * Self.largestBlock / 2, "a chain longer than half a window")
-        precondition(steps.allSatisfy { $0.reach < 32 }, "a gap wider than five shifts cover")
+        precondition(reaches.allSatisfy { $0 < 32 }, "a gap wider than five shifts cover")
         spreads = (0...Self.largestBlock.trailingZeroBitCount).map { blockShift in
-            steps.map { step in Self.shifts(spreading: (Int(step.reach) + (1 << blockShift) - 1) >> blockShift) }
+            reaches.map { reach in Self.shifts(spreading: (reach + (1 << blockShift) - 1) >> blockShift) }
         }
     }
 
@@ -162,24 +160,23 @@ struct ChainFilter: Sendable {
         var windowStart = 0
         var firstWord = 0
         // Masks by slot, then by step (its words, then where a chain can end at it), then by
-        // pattern (near classes, then where its chain ends).
-        let scratch = slotCount + 1 + 2 * steps.count + 2 * patternCount
+        // pattern (where its chain ends).
+        let scratch = slotCount + 1 + 2 * stepCount + patternCount
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: scratch) { masks in
             guard let base = masks.baseAddress else { return }
             let stepMasks = base + slotCount + 1
-            let reaches = stepMasks + steps.count
-            let near = reaches + steps.count
-            let ends = near + patternCount
+            let reaches = stepMasks + stepCount
+            let ends = reaches + stepCount
             while firstWord < words.count {
                 let windowEnd = windowStart + windowOrdinals
                 var endWord = firstWord
                 while endWord < words.count && Int(words[endWord].ordinal) < windowEnd { endWord += 1 }
-                // The masks that are ored into start empty; `reaches` and `ends` are written whole.
-                UnsafeMutableBufferPointer(start: base, count: slotCount + 1 + steps.count).initialize(repeating: 0)
-                UnsafeMutableBufferPointer(start: near, count: patternCount).initialize(repeating: 0)
+                // The slot masks are ored into, so start empty; `ends` is written whole, and the
+                // step masks and reaches of every step of a pattern whose chain ends.
+                UnsafeMutableBufferPointer(start: base, count: slotCount + 1).initialize(repeating: 0)
                 mark(UnsafeBufferPointer(rebasing: words[firstWord..<endWord]), from: windowStart, blockShift: blockShift,
                      rot13: rot13, blocks: base)
-                chains(blocks: base, stepMasks: stepMasks, reaches: reaches, near: near, ends: ends, blockShift: blockShift)
+                chains(blocks: base, stepMasks: stepMasks, reaches: reaches, ends: ends, blockShift: blockShift)
                 for pattern in 0..<patternCount where ends[pattern] != 0 {
                     if oneWindow {
                         plan.patterns.append((pattern, anchorBlocks(pattern, stepMasks: stepMasks, reaches: reaches, blockShift: blockShift)))
@@ -283,33 +280,47 @@ struct ChainFilter: Sendable {
     }
 
     /// For each pattern, where a chain of blocks through its steps ends (`ends`, zero when
-    /// there is none or no `near` class is in the text), and for each step where the chain
-    /// can be at it (`reaches`).
+    /// there is none or no `near` class is in the text), and for each step of a pattern whose
+    /// chain ends, where the chain can be at it (`reaches`) and where its words are
+    /// (`stepMasks`). A pattern is followed only while its chain goes on: in ordinary text
+    /// most stop at their first step, and which ones do is much the same from text to text,
+    /// which the branch predictor learns.
     private func chains(blocks: UnsafeMutablePointer<UInt64>, stepMasks: UnsafeMutablePointer<UInt64>, reaches: UnsafeMutablePointer<UInt64>,
-                        near: UnsafeMutablePointer<UInt64>, ends: UnsafeMutablePointer<UInt64>, blockShift: Int) {
-        anyOf.withUnsafeBufferPointer { anyOf in
-            for (step, slot) in anyOf { stepMasks[Int(step)] |= blocks[Int(slot)] }
-        }
-        allOf.withUnsafeBufferPointer { allOf in
-            for (step, slot) in allOf { stepMasks[Int(step)] &= blocks[Int(slot)] }
-        }
-        nearOf.withUnsafeBufferPointer { nearOf in
-            for (pattern, slot) in nearOf { near[Int(pattern)] |= blocks[Int(slot)] }
-        }
-        for pattern in withoutNear { near[Int(pattern)] = .max }
-        steps.withUnsafeBufferPointer { steps in
-          spreads[blockShift].withUnsafeBufferPointer { shifts in
-            // The blocks where a chain of the pattern's steps so far can end.
-            var reach: UInt64 = 0
-            for index in steps.indices {
-                let step = steps[index]
-                reach = shifts[index].spread(reach, up: true)
-                // The first step starts from every block, if the pattern's near classes are in the text.
-                let start = UInt64(bitPattern: guard_select(near[Int(step.pattern)] != 0, -1, 0))
-                reach = UInt64(bitPattern: guard_select(step.isFirst, Int64(bitPattern: start), Int64(bitPattern: reach)))
-                reach &= stepMasks[index]
-                reaches[index] = reach
-                ends[Int(step.pattern)] = reach
+                        ends: UnsafeMutablePointer<UInt64>, blockShift: Int) {
+        anySlots.withUnsafeBufferPointer { anySlots in
+          anyStart.withUnsafeBufferPointer { anyStart in
+            allSlots.withUnsafeBufferPointer { allSlots in
+              allStart.withUnsafeBufferPointer { allStart in
+                nearSlots.withUnsafeBufferPointer { nearSlots in
+                  nearStart.withUnsafeBufferPointer { nearStart in
+                    spreads[blockShift].withUnsafeBufferPointer { shifts in
+                        for pattern in 0..<patternCount {
+                            let nearFrom = Int(nearStart[pattern])
+                            let nearTo = Int(nearStart[pattern &+ 1])
+                            var near: UInt64 = nearFrom == nearTo ? .max : 0
+                            for index in nearFrom..<nearTo { near |= blocks[Int(nearSlots[index])] }
+                            // The first step starts from every block, if the pattern's near classes are in the text.
+                            var reach: UInt64 = near == 0 ? 0 : .max
+                            let first = firstSteps[pattern]
+                            let last = lastSteps[pattern]
+                            var step = first
+                            while true {
+                                var mask: UInt64 = 0
+                                for index in Int(anyStart[step])..<Int(anyStart[step &+ 1]) { mask |= blocks[Int(anySlots[index])] }
+                                for index in Int(allStart[step])..<Int(allStart[step &+ 1]) { mask &= blocks[Int(allSlots[index])] }
+                                stepMasks[step] = mask
+                                if step != first { reach = shifts[step].spread(reach, up: true) }
+                                reach &= mask
+                                reaches[step] = reach
+                                if reach == 0 || step == last { break }
+                                step &+= 1
+                            }
+                            ends[pattern] = reach
+                        }
+                    }
+                  }
+                }
+              }
             }
           }
         }

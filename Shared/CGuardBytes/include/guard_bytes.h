@@ -25,6 +25,14 @@ void guard_classify_folded(const uint8_t *text, size_t count, uint64_t *words, u
 size_t guard_fold_ascii(const uint8_t *text, size_t count, uint8_t *out, size_t minimum_run,
                         uint64_t *scratch, int64_t *runs);
 
+/// Where the DLP scanner has something to look at in raw UTF-8, as bitmaps like those above
+/// (each with (count + 63) / 64 elements, bits past `count` zero):
+///
+/// - `alphanumerics`: 0-9, A-Z, a-z;
+/// - `starts`: `@ - : = + (`, and the first byte of each run of alphanumerics when a detector
+///   can start with it (a digit, a capital, or one of `a`-`h`, `r`, `s`, `w`, `x`).
+void guard_classify_dlp(const uint8_t *text, size_t count, uint64_t *alphanumerics, uint64_t *starts);
+
 /// `value` when `difference` is zero, else zero, as a conditional move: the optimizer is told
 /// the condition is unpredictable, so it does not turn the selection into a branch (from
 /// Swift, `difference == 0 ? value : 0` became a branch mispredicted on every other word).
