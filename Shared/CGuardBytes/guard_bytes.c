@@ -44,6 +44,13 @@ static inline void dlp16(const uint8_t *bytes, uint32_t *alphanumeric, uint32_t 
     *start = (uint32_t)_mm_movemask_epi8(leading) | (uint32_t)_mm_movemask_epi8(separators) << 16;
 }
 
+static inline uint32_t quotes16(const uint8_t *bytes) {
+    const __m128i v = _mm_loadu_si128((const __m128i *)bytes);
+    const __m128i quotes = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')), _mm_cmpeq_epi8(v, _mm_set1_epi8('`'))));
+    return (uint32_t)_mm_movemask_epi8(quotes);
+}
+
 static inline void classify16(const uint8_t *bytes, uint32_t *word, uint32_t *digit, uint32_t *marker) {
     const __m128i v = _mm_loadu_si128((const __m128i *)bytes);
     // An unsigned range test as one signed comparison: shift the range's start to -128.
@@ -99,6 +106,11 @@ static inline void dlp16(const uint8_t *bytes, uint32_t *alphanumeric, uint32_t 
     *start = movemask16(leading) | movemask16(separators) << 16;
 }
 
+static inline uint32_t quotes16(const uint8_t *bytes) {
+    const uint8x16_t v = vld1q_u8(bytes);
+    return movemask16(vorrq_u8(vceqq_u8(v, vdupq_n_u8('"')), vorrq_u8(vceqq_u8(v, vdupq_n_u8('\'')), vceqq_u8(v, vdupq_n_u8('`')))));
+}
+
 static inline void classify16(const uint8_t *bytes, uint32_t *word, uint32_t *digit, uint32_t *marker) {
     const uint8x16_t v = vld1q_u8(bytes);
     const uint8x16_t letters = vcltq_u8(vsubq_u8(v, vdupq_n_u8('a')), vdupq_n_u8(26));
@@ -112,6 +124,15 @@ static inline void classify16(const uint8_t *bytes, uint32_t *word, uint32_t *di
 }
 
 #else
+
+static inline uint32_t quotes16(const uint8_t *bytes) {
+    uint32_t quotes = 0;
+    for (int index = 0; index < 16; index++) {
+        const uint8_t byte = bytes[index];
+        quotes |= (uint32_t)(byte == '"' || byte == '\'' || byte == '`') << index;
+    }
+    return quotes;
+}
 
 static inline void dlp16(const uint8_t *bytes, uint32_t *alphanumeric, uint32_t *start) {
     *alphanumeric = 0;
@@ -284,4 +305,17 @@ void guard_classify_dlp(const uint8_t *text, size_t count, uint64_t *alphanumeri
         starts[element] = separator | (leading & ~afterAlphanumeric);
         previousTop = alphanumeric >> 63;
     }
+}
+
+size_t guard_find_quote(const uint8_t *text, size_t count, size_t from) {
+    size_t index = from;
+    while (index + 16 <= count) {
+        const uint32_t quotes = quotes16(text + index);
+        if (quotes != 0) return index + (size_t)__builtin_ctz(quotes);
+        index += 16;
+    }
+    for (; index < count; index++) {
+        if (text[index] == '"' || text[index] == '\'' || text[index] == '`') return index;
+    }
+    return count;
 }

@@ -44,4 +44,18 @@ struct Bits256: Sendable, Hashable {
     @inline(__always) static func & (a: Bits256, b: Bits256) -> Bits256 { Bits256(low: a.low & b.low, high: a.high & b.high) }
 
     @inline(__always) static func |= (a: inout Bits256, b: Bits256) { a = a | b }
+
+    /// Calls `body` with each set bit, in ascending order.
+    @inline(__always) func forEachBit(_ body: (Int) -> Void) {
+        var remaining = low
+        while remaining != 0 {
+            body(remaining.trailingZeroBitCount)
+            remaining &= remaining &- 1
+        }
+        remaining = high
+        while remaining != 0 {
+            body(128 + remaining.trailingZeroBitCount)
+            remaining &= remaining &- 1
+        }
+    }
 }

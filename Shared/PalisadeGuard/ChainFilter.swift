@@ -30,6 +30,15 @@ struct ChainFilter: Sendable {
     private let nearStart: [Int32]
     private let patternCount: Int
     private let stepCount: Int
+    /// By slot: the patterns a word of its class can fill a step of, by the step's position
+    /// in its pattern (the position after the longest pattern's last stands for `near`), as pairs
+    /// `(slotPositions[i], slotPatterns[i])` for `i` in `slotPairStart[s]..<slotPairStart[s + 1]`.
+    private let slotPositions: [UInt8]
+    private let slotPatterns: [Bits256]
+    private let slotPairStart: [Int32]
+    /// By position: the patterns nothing at that position can rule out (too short to have a
+    /// step there; at the `near` position, without `near` classes).
+    private let unconstrained: [Bits256]
     /// By lexicon entry: the slots of its classes, padded to `slotsPerEntry` with `slotCount`
     /// so that marking a word is branch-free; an entry with more (rare) keeps the rest in
     /// `extraSlots[extraStart[e]..<extraStart[e + 1]]`.
@@ -87,8 +96,34 @@ struct ChainFilter: Sendable {
         var firstSteps: [Int] = []
         var anchorSteps: [Int] = []
         var lastSteps: [Int] = []
+        precondition(patterns.count <= Bits256.capacity, "more patterns than a pattern set holds")
+        let nearPosition = patterns.map(\.steps.count).max() ?? 0
+        var pairs = [[Int: Bits256]](repeating: [:], count: slotCount)
+        var unconstrained = [Bits256](repeating: .none, count: nearPosition + 1)
         for (patternIndex, pattern) in patterns.enumerated() {
             precondition(!pattern.steps.isEmpty, "a pattern without steps")
+            for (position, step) in pattern.steps.enumerated() {
+                for slot in slotsOf(step.any) { pairs[Int(slot)][position, default: .none].insert(bit: patternIndex) }
+            }
+            for position in pattern.steps.count..<nearPosition { unconstrained[position].insert(bit: patternIndex) }
+            for slot in slotsOf(pattern.near) { pairs[Int(slot)][nearPosition, default: .none].insert(bit: patternIndex) }
+            if pattern.near.isEmpty { unconstrained[nearPosition].insert(bit: patternIndex) }
+        }
+        var slotPositions: [UInt8] = []
+        var slotPatterns: [Bits256] = []
+        var slotPairStart: [Int32] = [0]
+        for slotPairs in pairs {
+            for (position, patterns) in slotPairs.sorted(by: { $0.key < $1.key }) {
+                slotPositions.append(UInt8(position))
+                slotPatterns.append(patterns)
+            }
+            slotPairStart.append(Int32(slotPositions.count))
+        }
+        self.slotPositions = slotPositions
+        self.slotPatterns = slotPatterns
+        self.slotPairStart = slotPairStart
+        self.unconstrained = unconstrained
+        for (patternIndex, pattern) in patterns.enumerated() {
             firstSteps.append(reaches.count)
             anchorSteps.append(reaches.count + anchors[patternIndex])
             lastSteps.append(reaches.count + pattern.steps.count - 1)
@@ -282,11 +317,33 @@ struct ChainFilter: Sendable {
     /// For each pattern, where a chain of blocks through its steps ends (`ends`, zero when
     /// there is none or no `near` class is in the text), and for each step of a pattern whose
     /// chain ends, where the chain can be at it (`reaches`) and where its words are
-    /// (`stepMasks`). A pattern is followed only while its chain goes on: in ordinary text
-    /// most stop at their first step, and which ones do is much the same from text to text,
-    /// which the branch predictor learns.
+    /// (`stepMasks`).
+    ///
+    /// First, without order: a pattern is followed only if the text has a word for each of its
+    /// steps and `near`, which the classes present decide for all patterns at once, a few
+    /// 256-bit ors per class. Then each remaining pattern is followed until its chain breaks.
     private func chains(blocks: UnsafeMutablePointer<UInt64>, stepMasks: UnsafeMutablePointer<UInt64>, reaches: UnsafeMutablePointer<UInt64>,
                         ends: UnsafeMutablePointer<UInt64>, blockShift: Int) {
+        ends.initialize(repeating: 0, count: patternCount)
+        let viable = withUnsafeTemporaryAllocation(of: Bits256.self, capacity: unconstrained.count) { filled in
+            unconstrained.withUnsafeBufferPointer { unconstrained in
+                for position in unconstrained.indices { filled[position] = unconstrained[position] }
+            }
+            slotPairStart.withUnsafeBufferPointer { pairStart in
+              slotPositions.withUnsafeBufferPointer { positions in
+                slotPatterns.withUnsafeBufferPointer { patterns in
+                    for slot in 0..<slotCount where blocks[slot] != 0 {
+                        for pair in Int(pairStart[slot])..<Int(pairStart[slot &+ 1]) {
+                            filled[Int(positions[pair])] |= patterns[pair]
+                        }
+                    }
+                }
+              }
+            }
+            var viable = filled[0]
+            for position in 1..<filled.count { viable = viable & filled[position] }
+            return viable
+        }
         anySlots.withUnsafeBufferPointer { anySlots in
           anyStart.withUnsafeBufferPointer { anyStart in
             allSlots.withUnsafeBufferPointer { allSlots in
@@ -294,7 +351,7 @@ struct ChainFilter: Sendable {
                 nearSlots.withUnsafeBufferPointer { nearSlots in
                   nearStart.withUnsafeBufferPointer { nearStart in
                     spreads[blockShift].withUnsafeBufferPointer { shifts in
-                        for pattern in 0..<patternCount {
+                        viable.forEachBit { pattern in
                             let nearFrom = Int(nearStart[pattern])
                             let nearTo = Int(nearStart[pattern &+ 1])
                             var near: UInt64 = nearFrom == nearTo ? .max : 0

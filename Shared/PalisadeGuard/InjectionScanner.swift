@@ -1,3 +1,5 @@
+import CGuardBytes
+
 /// Prompt-injection detection over one text: folds it (see `FoldedText`), matches the word
 /// patterns and the structural markers, then looks inside what hides text — Unicode tag
 /// characters, invisible characters, base64 and hex runs, letters spelled one at a time,
@@ -42,7 +44,7 @@ public struct InjectionScanner: Sendable {
                 }
             }
             // Pieces are joined only where the text joins something: a `+` or a word like "concatenate".
-            let joins = text.contains(UInt8(ascii: "+")) || engine.contains(Vocabulary.combine, in: tokens)
+            let joins = guard_contains_byte(text.baseAddress, text.count, UInt8(ascii: "+")) || engine.contains(Vocabulary.combine, in: tokens)
             if joins, let joinings = QuotedPieces.join(text) {
                 for joined in joinings {
                     let split = engine.scan(joined.text).filter { match in

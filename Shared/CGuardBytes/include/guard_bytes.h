@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /// Classifies the bytes of folded text (lowercase ASCII, non-ASCII kept as UTF-8) into
 /// bitmaps of one bit per byte: bit i % 64 of element i / 64 is byte i. Each bitmap has
@@ -32,6 +33,15 @@ size_t guard_fold_ascii(const uint8_t *text, size_t count, uint8_t *out, size_t 
 /// - `starts`: `@ - : = + (`, and the first byte of each run of alphanumerics when a detector
 ///   can start with it (a digit, a capital, or one of `a`-`h`, `r`, `s`, `w`, `x`).
 void guard_classify_dlp(const uint8_t *text, size_t count, uint64_t *alphanumerics, uint64_t *starts);
+
+/// The offset of the first `"`, `'` or backquote at or after `from`, or `count` when there is
+/// none. Sixteen bytes at a time with SSE2 or NEON.
+size_t guard_find_quote(const uint8_t *text, size_t count, size_t from);
+
+/// Whether `byte` occurs in the `count` bytes at `text` (the C library's vectorised memchr).
+static inline _Bool guard_contains_byte(const uint8_t *text, size_t count, uint8_t byte) {
+    return count > 0 && memchr(text, byte, count) != NULL;
+}
 
 /// `value` when `difference` is zero, else zero, as a conditional move: the optimizer is told
 /// the condition is unpredictable, so it does not turn the selection into a branch (from
