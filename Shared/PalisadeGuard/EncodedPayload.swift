@@ -43,34 +43,68 @@ enum EncodedPayload {
         }
     }
 
+    // The decoders give up as soon as more than a tenth of what the run decodes to is
+    // unprintable, which `isText` would refuse: most runs are identifiers, hashes and keys,
+    // whose bytes are random, and are refused within their first fifth.
+
     private static func hex(_ run: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        var out: [UInt8] = []
-        out.reserveCapacity(run.count / 2)
-        var index = 0
-        while index + 1 < run.count {
-            out.append(hexValue(run[index]) << 4 | hexValue(run[index + 1]))
-            index += 2
+        let count = run.count / 2
+        var unprintable = 0
+        var refused = false
+        let out = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = 0
+            for index in 0..<count {
+                let byte = hexValue(run[2 * index]) << 4 | hexValue(run[2 * index + 1])
+                buffer[index] = byte
+                initialized = index + 1
+                unprintable += isPrintable(byte) ? 0 : 1
+                if unprintable * 10 > count {
+                    refused = true
+                    return
+                }
+            }
         }
-        return out
+        return refused ? nil : out
     }
 
     private static func base64(_ run: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        var out: [UInt8] = []
-        out.reserveCapacity(run.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for byte in run {
-            if byte == UInt8(ascii: "=") { break }
-            let value = base64Values[Int(byte)]
-            guard value >= 0 else { return nil }
-            accumulator = accumulator << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+        let length = run.firstIndex(of: UInt8(ascii: "=")) ?? run.count
+        let count = length * 6 / 8
+        var unprintable = 0
+        var refused = false
+        let out = base64Values.withUnsafeBufferPointer { values in
+            [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+                initialized = 0
+                var accumulator: UInt32 = 0
+                var bits = 0
+                for index in 0..<length {
+                    let value = values[Int(run[index])]
+                    guard value >= 0 else {
+                        refused = true
+                        return
+                    }
+                    accumulator = accumulator << 6 | UInt32(value)
+                    bits += 6
+                    if bits >= 8 {
+                        bits -= 8
+                        let byte = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+                        buffer[initialized] = byte
+                        initialized += 1
+                        unprintable += isPrintable(byte) ? 0 : 1
+                        if unprintable * 10 > count {
+                            refused = true
+                            return
+                        }
+                    }
+                }
             }
         }
-        return out
+        return refused ? nil : out
+    }
+
+    @inline(__always)
+    private static func isPrintable(_ byte: UInt8) -> Bool {
+        (0x20...0x7E).contains(byte) || byte == 0x0A || byte == 0x09 || byte == 0x0D
     }
 
     /// At least eight bytes, 90 % of them printable ASCII or whitespace, the rest UTF-8 lead
@@ -78,7 +112,7 @@ enum EncodedPayload {
     static func isText(_ bytes: [UInt8]) -> Bool {
         guard bytes.count >= 8 else { return false }
         var printable = 0
-        for byte in bytes where (0x20...0x7E).contains(byte) || byte == 0x0A || byte == 0x09 || byte == 0x0D { printable += 1 }
+        for byte in bytes where isPrintable(byte) { printable += 1 }
         guard printable * 10 >= bytes.count * 9 else { return false }
         return String(validating: bytes, as: UTF8.self) != nil
     }

@@ -242,23 +242,26 @@ struct Tokenizer {
     /// Digits read as the letters they stand for ("1gn0re" → "ignore").
     private func leetLookup(_ start: Int, _ length: Int) -> Int32 {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
-            for index in 0..<length {
-                let byte = base[start + index]
-                let letter: UInt8
-                switch byte {
-                case UInt8(ascii: "0"): letter = UInt8(ascii: "o")
-                case UInt8(ascii: "1"): letter = UInt8(ascii: "i")
-                case UInt8(ascii: "3"): letter = UInt8(ascii: "e")
-                case UInt8(ascii: "4"): letter = UInt8(ascii: "a")
-                case UInt8(ascii: "5"): letter = UInt8(ascii: "s")
-                case UInt8(ascii: "7"): letter = UInt8(ascii: "t")
-                case UInt8(ascii: "8"): letter = UInt8(ascii: "b")
-                case UInt8(ascii: "9"): letter = UInt8(ascii: "g")
-                default: letter = byte
-                }
-                buffer[index] = letter
+            Self.leetLetters.withUnsafeBufferPointer { letters in
+                for index in 0..<length { buffer[index] = letters[Int(base[start + index])] }
             }
             return lexicon.lookup(UnsafeBufferPointer(buffer))
+        }
+    }
+
+    /// By byte: the letter a digit stands for in leetspeak, or the byte itself (a table, not a
+    /// switch: the digits of hashes and identifiers made its branches a coin toss).
+    private static let leetLetters: [UInt8] = (0...255).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "0"): UInt8(ascii: "o")
+        case UInt8(ascii: "1"): UInt8(ascii: "i")
+        case UInt8(ascii: "3"): UInt8(ascii: "e")
+        case UInt8(ascii: "4"): UInt8(ascii: "a")
+        case UInt8(ascii: "5"): UInt8(ascii: "s")
+        case UInt8(ascii: "7"): UInt8(ascii: "t")
+        case UInt8(ascii: "8"): UInt8(ascii: "b")
+        case UInt8(ascii: "9"): UInt8(ascii: "g")
+        default: UInt8(byte)
         }
     }
 
