@@ -6,7 +6,17 @@ import CGuardBytes
 /// validator agrees (Luhn and issuer ranges, SSA ranges, mod-97, octet ranges, a decodable
 /// JWT header, the randomness of a real credential). No backtracking, no regular expressions.
 public struct DLPScanner: Sendable {
-    public init() {}
+    /// Whether every word is looked at, not only those whose first bytes a detector can start
+    /// with: the plain scan the filter must agree with (for tests).
+    let everyWordStart: Bool
+
+    public init() {
+        everyWordStart = false
+    }
+
+    init(everyWordStart: Bool) {
+        self.everyWordStart = everyWordStart
+    }
 
     /// Findings with spans in bytes of `text`. Words are looked at once, at their first byte,
     /// then skipped whole. Where something can start is found sixteen bytes at a time
@@ -18,7 +28,7 @@ public struct DLPScanner: Sendable {
         return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * elements) { bitmaps in
             guard let alphanumerics = bitmaps.baseAddress else { return [] }
             let starts = alphanumerics + elements
-            guard_classify_dlp(base, text.count, alphanumerics, starts)
+            guard_classify_dlp(base, text.count, everyWordStart, alphanumerics, starts)
             return scan(text, alphanumerics: alphanumerics, starts: starts, elements: elements)
         }
     }
@@ -361,17 +371,17 @@ public struct DLPScanner: Sendable {
 
     /// Local part before `@` (read back at most 64 bytes), a dotted domain after it with an
     /// alphabetic top-level label.
-    private func email(_ text: UnsafeBufferPointer<UInt8>, at at: Int) -> ByteFinding? {
+    private func email(_ text: UnsafeBufferPointer<UInt8>, at sign: Int) -> ByteFinding? {
         func isLocal(_ byte: UInt8) -> Bool {
             Self.isAlphanumeric(byte) || [UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "%"), UInt8(ascii: "+"), UInt8(ascii: "-")].contains(byte)
         }
-        var start = at
-        while start > 0, at - start < 64, isLocal(text[start - 1]) { start -= 1 }
-        while start < at, !Self.isAlphanumeric(text[start]) { start += 1 }
-        guard start < at else { return nil }
-        var end = Self.runEnd(text, from: at + 1, limit: 253) { Self.isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
-        while end > at + 1, text[end - 1] == UInt8(ascii: ".") || text[end - 1] == UInt8(ascii: "-") { end -= 1 }
-        let domain = UnsafeBufferPointer(rebasing: text[(at + 1)..<end])
+        var start = sign
+        while start > 0, sign - start < 64, isLocal(text[start - 1]) { start -= 1 }
+        while start < sign, !Self.isAlphanumeric(text[start]) { start += 1 }
+        guard start < sign else { return nil }
+        var end = Self.runEnd(text, from: sign + 1, limit: 253) { Self.isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        while end > sign + 1, text[end - 1] == UInt8(ascii: ".") || text[end - 1] == UInt8(ascii: "-") { end -= 1 }
+        let domain = UnsafeBufferPointer(rebasing: text[(sign + 1)..<end])
         guard let lastDot = domain.lastIndex(of: UInt8(ascii: ".")), domain.first.map(Self.isAlphanumeric) == true else { return nil }
         let topLevel = domain[(lastDot + 1)...]
         guard topLevel.count >= 2, topLevel.allSatisfy({ (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) else { return nil }

@@ -30,9 +30,11 @@ size_t guard_fold_ascii(const uint8_t *text, size_t count, uint8_t *out, size_t 
 /// (each with (count + 63) / 64 elements, bits past `count` zero):
 ///
 /// - `alphanumerics`: 0-9, A-Z, a-z;
-/// - `starts`: `@ - : = + (`, and the first byte of each run of alphanumerics when a detector
-///   can start with it (a digit, a capital, or one of `a`-`h`, `r`, `s`, `w`, `x`).
-void guard_classify_dlp(const uint8_t *text, size_t count, uint64_t *alphanumerics, uint64_t *starts);
+/// - `starts`: `@ - : = + (`, and the first byte of each run of alphanumerics where a detector
+///   can start: a digit; `A`; a capital followed by a capital and two digits; `sk rk wh gh gi xo
+///   ey ho ht`; a hex digit with a colon in the next four bytes. With `every_word`, the first
+///   byte of every run of alphanumerics (what the filter must agree with, in tests).
+void guard_classify_dlp(const uint8_t *text, size_t count, _Bool every_word, uint64_t *alphanumerics, uint64_t *starts);
 
 /// The offset of the first `"`, `'` or backquote at or after `from`, or `count` when there is
 /// none. Sixteen bytes at a time with SSE2 or NEON.
