@@ -102,17 +102,17 @@ public struct InjectionScanner: Sendable {
 
     /// One finding per family and overlapping span, the most confident kept. Hits are taken in
     /// order of span, and each joins the last kept hit of its family when it starts before that
-    /// one ends (families compare as enums; their names are compared only to order ties).
+    /// one ends. That hit is found by looking back through the kept ones (each family's look-backs
+    /// add up to the kept count at most); a dictionary by family hashed the family's name for
+    /// every hit.
     static func merged(_ hits: [Hit]) -> [ByteFinding] {
         let ordered = hits.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
         var kept: [Hit] = []
-        var lastKept: [InjectionFamily: Int] = [:]
         for hit in ordered {
-            if let index = lastKept[hit.family], hit.start < kept[index].end {
+            if let index = kept.lastIndex(where: { $0.family == hit.family }), hit.start < kept[index].end {
                 kept[index].end = max(kept[index].end, hit.end)
                 kept[index].confidence = max(kept[index].confidence, hit.confidence)
             } else {
-                lastKept[hit.family] = kept.count
                 kept.append(hit)
             }
         }

@@ -77,15 +77,18 @@ enum Validators {
     /// Shannon entropy in bits per character.
     static func entropy(_ bytes: some Collection<UInt8>) -> Double {
         guard !bytes.isEmpty else { return 0 }
-        var counts = [Int](repeating: 0, count: 256)
-        for byte in bytes { counts[Int(byte)] += 1 }
-        let total = Double(bytes.count)
-        var bits = 0.0
-        for count in counts where count > 0 {
-            let p = Double(count) / total
-            bits -= p * log2(p)
+        // The counts live on the stack: this runs for every credential-shaped value.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
+            counts.initialize(repeating: 0)
+            for byte in bytes { counts[Int(byte)] += 1 }
+            let total = Double(bytes.count)
+            var bits = 0.0
+            for count in counts where count > 0 {
+                let p = Double(count) / total
+                bits -= p * log2(p)
+            }
+            return bits
         }
-        return bits
     }
 
     /// How many of lowercase, uppercase, digits and other characters appear.
