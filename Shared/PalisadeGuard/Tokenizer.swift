@@ -95,10 +95,7 @@ struct Tokenizer {
         var singleLetterRun = 0
         var runStart = 0
         var runEnd = 0
-        // A hyphenated run ("in-struc-tions") is also looked up joined.
-        var chain: [UInt8] = []
-        var chainStart = 0
-        var chainEnd = -2
+        var chain = Chain()
         let probe = lexicon.probe
         engine.spellsROT13.withUnsafeBufferPointer { rot13 in
             while case let (start, end)? = nextToken(from: position) {
@@ -126,34 +123,8 @@ struct Tokenizer {
                 spellsROT13 |= rot13[Int(entry)]
                 let hyphenAfter = end < count && base[end] == UInt8(ascii: "-")
                 var continues = false
-                if first >= 0xE3 || hyphenAfter || !chain.isEmpty {
-                    // Scripts written without spaces: their terms are found inside the token.
-                    if first >= 0xE3, UnsafeBufferPointer(rebasing: text[start..<end]).contains(where: { $0 >= 0xE3 && $0 <= 0xED }) {
-                        appendUnspacedTerms(start..<end, ordinal: ordinal, to: &buffer)
-                    }
-                    let joined = !chain.isEmpty && start == chainEnd + 1 && base[chainEnd] == UInt8(ascii: "-")
-                    if joined {
-                        chain.append(contentsOf: UnsafeBufferPointer(start: base + start, count: length))
-                        if chain.count <= Lexicon.maximumWordLength {
-                            let chained = chain.withUnsafeBufferPointer { lexicon.lookup($0) }
-                            if chained != 0 && !lexicon.classes[Int(chained)].isEmpty {
-                                buffer.reserve(1, textCount: count, position: end)
-                                buffer.append(.init(ordinal: ordinal, start: Int32(chainStart), end: Int32(end), entry: chained,
-                                                    markers: Self.noMarkers))
-                            }
-                        }
-                    }
-                    continues = hyphenAfter && end + 1 < count && bits(wordBits, from: end + 1) & 1 != 0
-                    if continues {
-                        if !joined {
-                            chain.removeAll(keepingCapacity: true)
-                            chain.append(contentsOf: UnsafeBufferPointer(start: base + start, count: length))
-                            chainStart = start
-                        }
-                        chainEnd = end
-                    } else if !chain.isEmpty {
-                        chain.removeAll(keepingCapacity: true)
-                    }
+                if first >= 0xE3 || hyphenAfter || chain.isActive {
+                    continues = rareToken(start, end, hyphenAfter: hyphenAfter, ordinal: ordinal, chain: &chain, buffer: &buffer)
                 }
                 // The pieces of a hyphenated word count as one word for the gaps.
                 ordinal &+= continues ? 0 : 1
@@ -165,6 +136,51 @@ struct Tokenizer {
         tokens.words = buffer.array()
         tokens.markerCandidates = setBits(markerBits)
         return tokens
+    }
+
+    /// A hyphenated run ("in-struc-tions") being joined, to be looked up whole as well.
+    private struct Chain {
+        var bytes: [UInt8] = []
+        var start = 0
+        var end = -2
+        var isActive: Bool { !bytes.isEmpty }
+    }
+
+    /// A token of a script written without spaces, or next to a hyphen: rare, and kept out of
+    /// the loop so that the common token's state stays in registers. Returns whether the token
+    /// goes on into a hyphenated chain (which then shares its ordinal).
+    @inline(never)
+    private func rareToken(_ start: Int, _ end: Int, hyphenAfter: Bool, ordinal: Int32, chain: inout Chain,
+                           buffer: inout WordBuffer) -> Bool {
+        let length = end - start
+        // Scripts written without spaces: their terms are found inside the token.
+        if base[start] >= 0xE3, UnsafeBufferPointer(rebasing: text[start..<end]).contains(where: { $0 >= 0xE3 && $0 <= 0xED }) {
+            appendUnspacedTerms(start..<end, ordinal: ordinal, to: &buffer)
+        }
+        let joined = chain.isActive && start == chain.end + 1 && base[chain.end] == UInt8(ascii: "-")
+        if joined {
+            chain.bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: length))
+            if chain.bytes.count <= Lexicon.maximumWordLength {
+                let chained = chain.bytes.withUnsafeBufferPointer { lexicon.lookup($0) }
+                if chained != 0 && !lexicon.classes[Int(chained)].isEmpty {
+                    buffer.reserve(1, textCount: count, position: end)
+                    buffer.append(.init(ordinal: ordinal, start: Int32(chain.start), end: Int32(end), entry: chained,
+                                        markers: Self.noMarkers))
+                }
+            }
+        }
+        let continues = hyphenAfter && end + 1 < count && bits(wordBits, from: end + 1) & 1 != 0
+        if continues {
+            if !joined {
+                chain.bytes.removeAll(keepingCapacity: true)
+                chain.bytes.append(contentsOf: UnsafeBufferPointer(start: base + start, count: length))
+                chain.start = start
+            }
+            chain.end = end
+        } else if chain.isActive {
+            chain.bytes.removeAll(keepingCapacity: true)
+        }
+        return continues
     }
 
     // MARK: Bits
