@@ -204,7 +204,8 @@ struct ChainFilter: Sendable {
             let ends = reaches + stepCount
             while firstWord < words.count {
                 let windowEnd = windowStart + windowOrdinals
-                var endWord = firstWord
+                // The words are in order of ordinal: a window that reaches past the last takes the rest.
+                var endWord = Int(last.ordinal) < windowEnd ? words.count : firstWord
                 while endWord < words.count && Int(words[endWord].ordinal) < windowEnd { endWord += 1 }
                 // The slot masks are ored into, so start empty; `ends` is written whole, and the
                 // step masks and reaches of every step of a pattern whose chain ends.
