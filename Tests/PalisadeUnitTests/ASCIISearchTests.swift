@@ -8,11 +8,8 @@ import Testing
     let words = ["token", "auth_token", "password", "pwd", "secret", "api-key", "xxxx", "${", "<", "env["]
 
     private func haystacks(count: Int, seed: UInt64) -> [[UInt8]] {
-        var state = seed
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var choices = SeededChoices(seed: seed)
+        func next(_ bound: Int) -> Int { choices.next(bound) }
         let pieces = words.flatMap { [$0, String($0.dropFirst()), String($0.dropLast()), $0.uppercased()] }
             + ["roken", "jailbroken", "a", "_", "Z", "-", "{", "x", "passwor", "ecret"]
         return (0..<count).map { _ in Array((0..<next(4)).map { _ in pieces[next(pieces.count)] }.joined().utf8) }

@@ -8,11 +8,8 @@ import Testing
 /// letters, across 64-byte elements.
 @Suite struct DLPStartFilterTests {
     private func texts(count: Int, seed: UInt64) -> [String] {
-        var state = seed
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var choices = SeededChoices(seed: seed)
+        func next(_ bound: Int) -> Int { choices.next(bound) }
         let pieces = [
             "2001:db8::1", "fe80::1", "aa:bb:cc::1", "abcd:", "ab:", "abcde:", "F00D::", "e::1", "deadbeef::", "::1",
             "DE89370400440532013000", "GB82 WEST 1234 5698 7654 32", "DE8", "GB8", "AB12", "A1", "AKIAQ7XZ2PLM4KD9W8RT", "AIza",

@@ -26,11 +26,8 @@ import Testing
     /// ASCII texts of runs of encoded characters (lengths around the minimum and the element
     /// size) between separators, controls and DEL.
     private func texts(count: Int, seed: UInt64) -> [[UInt8]] {
-        var state = seed
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var choices = SeededChoices(seed: seed)
+        func next(_ bound: Int) -> Int { choices.next(bound) }
         let encoded = Array("ABCXYZabcxyz0189+/=-_".utf8)
         let others: [UInt8] = [0x00, 0x01, 0x09, 0x0A, 0x0D, 0x1F, 0x20, 0x21, 0x2E, 0x3A, 0x40, 0x5B, 0x60, 0x7B, 0x7E, 0x7F]
         let lengths = [0, 1, 5, 14, 15, 16, 17, 31, 48, 63, 64, 65, 100, 128, 129, 200]
@@ -107,11 +104,8 @@ import Testing
     @Test func asciiStretchesInsideUnicodeTextKeepTheScalarAtATimeSpecification() {
         // Kept, dropped (zero-width space, soft hyphen) and replaced (fullwidth, ligature, accented capital) scalars.
         let scalars = ["é", "日", "\u{200B}", "\u{00AD}", "Ａ", "ﬁ", "É", "😀"]
-        var state: UInt64 = 9
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var choices = SeededChoices(seed: 9)
+        func next(_ bound: Int) -> Int { choices.next(bound) }
         var vectorised = 0
         for (index, ascii) in texts(count: 2_000, seed: 21).enumerated() {
             var text = ""

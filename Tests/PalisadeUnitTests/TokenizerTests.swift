@@ -105,11 +105,8 @@ import Testing
 
     /// Texts of lexicon words, other words, digits, separators and non-ASCII, from a seed.
     private func texts(count: Int, seed: UInt64) -> [[UInt8]] {
-        var state = seed
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var choices = SeededChoices(seed: seed)
+        func next(_ bound: Int) -> Int { choices.next(bound) }
         let vocabulary = Vocabulary.english.flatMap(\.1) + Vocabulary.otherLanguages.flatMap(\.1) + Vocabulary.unspacedTerms.flatMap(\.1)
         let others = ["the", "a", "i", "x", "q", "zzz", "1gn0re", "pr3v10us", "in-struc-tions", "sys-tem", "42", "ü", "naïve",
                       "supercalifragilisticexpialidociousnessofitallandmore", String(repeating: "a", count: 70), "日本語の文章", "무시"]
