@@ -62,16 +62,9 @@ struct FoldedText: Sendable {
     private mutating func foldASCII(_ utf8: UnsafeBufferPointer<UInt8>) {
         let count = utf8.count
         guard count > 0 else { return }
-        let runCapacity = count / (Self.minimumEncodedRun + 1) + 1
         var runs: [Range<Int>] = []
         bytes = [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count / 64 + 2) { scratch in
-                withUnsafeTemporaryAllocation(of: Int64.self, capacity: 2 * runCapacity) { bounds in
-                    let found = guard_fold_ascii(utf8.baseAddress, count, out.baseAddress, Self.minimumEncodedRun,
-                                                 scratch.baseAddress, bounds.baseAddress)
-                    runs = (0..<found).map { Int(bounds[2 * $0])..<Int(bounds[2 * $0 + 1]) }
-                }
-            }
+            ASCIIStretchFolder.with(capacity: count) { $0.fold(utf8, into: out.baseAddress, origin: 0, runs: &runs) }
             initialized = count
         }
         encodedRuns = runs
@@ -113,54 +106,50 @@ struct FoldedText: Sendable {
                     table.pool.withUnsafeBufferPointer { pool in
                         var originBuffer = origins ?? []
                         originBuffer.withUnsafeMutableBufferPointer { originOut in
-                            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count / 64 + 2) { scratch in
-                                withUnsafeTemporaryAllocation(of: Int64.self, capacity: 2 * (count / (Self.minimumEncodedRun + 1) + 1)) { bounds in
-                                    var written = 0
-                                    var index = 0
-                                    @inline(__always) func put(_ byte: UInt8, from origin: Int) {
-                                        out[written] = byte
-                                        if moved { originOut[written] = Int32(origin) }
-                                        written += 1
-                                    }
-                                    while index < count {
-                                        if utf8[index] < 0x80 {
-                                            let end = Self.asciiEnd(utf8, from: index)
-                                            if end - index >= Self.vectorStretch {
-                                                let found = guard_fold_ascii(utf8.baseAddress.map { $0 + index }, end - index,
-                                                                             out.baseAddress.map { $0 + written }, Self.minimumEncodedRun,
-                                                                             scratch.baseAddress, bounds.baseAddress)
-                                                for run in 0..<found { runs.append(index + Int(bounds[2 * run])..<index + Int(bounds[2 * run + 1])) }
-                                                if moved { for offset in 0..<(end - index) { originOut[written + offset] = Int32(index + offset) } }
-                                                written += end - index
-                                            } else {
-                                                var run = 0
-                                                for position in index..<end {
-                                                    let byte = utf8[position]
-                                                    put(ascii[Int(byte)], from: position)
-                                                    let next = (run &+ 1) & encoded[Int(byte)]
-                                                    if run >= Self.minimumEncodedRun && next == 0 { runs.append(position - run..<position) }
-                                                    run = next
-                                                }
-                                                if run >= Self.minimumEncodedRun { runs.append(end - run..<end) }
-                                            }
-                                            index = end
-                                            continue
-                                        }
-                                        let (value, length) = Self.decode(utf8, at: index)
-                                        switch table.fold(value) {
-                                        case .keep:
-                                            for offset in 0..<length { put(utf8[index + offset], from: index) }
-                                        case .drop:
-                                            let insideWord = index > 0 && index + length < count
-                                                && Self.isASCIILetter(utf8[index - 1]) && Self.isASCIILetter(utf8[index + length])
-                                            dropped.append((value, index..<index + length, insideWord))
-                                        case .replace(let range):
-                                            for byte in UnsafeBufferPointer(rebasing: pool[range]) { put(byte, from: index) }
-                                        }
-                                        index += length
-                                    }
-                                    initialized = written
+                            ASCIIStretchFolder.with(capacity: count) { folder in
+                                var written = 0
+                                var index = 0
+                                @inline(__always) func put(_ byte: UInt8, from origin: Int) {
+                                    out[written] = byte
+                                    if moved { originOut[written] = Int32(origin) }
+                                    written += 1
                                 }
+                                while index < count {
+                                    if utf8[index] < 0x80 {
+                                        let end = Self.asciiEnd(utf8, from: index)
+                                        if end - index >= Self.vectorStretch {
+                                            folder.fold(UnsafeBufferPointer(rebasing: utf8[index..<end]), into: out.baseAddress.map { $0 + written },
+                                                        origin: index, runs: &runs)
+                                            if moved { for offset in 0..<(end - index) { originOut[written + offset] = Int32(index + offset) } }
+                                            written += end - index
+                                        } else {
+                                            var run = 0
+                                            for position in index..<end {
+                                                let byte = utf8[position]
+                                                put(ascii[Int(byte)], from: position)
+                                                let next = (run &+ 1) & encoded[Int(byte)]
+                                                if run >= Self.minimumEncodedRun && next == 0 { runs.append(position - run..<position) }
+                                                run = next
+                                            }
+                                            if run >= Self.minimumEncodedRun { runs.append(end - run..<end) }
+                                        }
+                                        index = end
+                                        continue
+                                    }
+                                    let (value, length) = Self.decode(utf8, at: index)
+                                    switch table.fold(value) {
+                                    case .keep:
+                                        for offset in 0..<length { put(utf8[index + offset], from: index) }
+                                    case .drop:
+                                        let insideWord = index > 0 && index + length < count
+                                            && Self.isASCIILetter(utf8[index - 1]) && Self.isASCIILetter(utf8[index + length])
+                                        dropped.append((value, index..<index + length, insideWord))
+                                    case .replace(let range):
+                                        for byte in UnsafeBufferPointer(rebasing: pool[range]) { put(byte, from: index) }
+                                    }
+                                    index += length
+                                }
+                                initialized = written
                             }
                         }
                         if moved { origins = originBuffer }
@@ -172,6 +161,30 @@ struct FoldedText: Sendable {
         self.origins = origins
         encodedRuns = runs
         for (value, span, insideWord) in dropped { noteDropped(value, at: span, insideWord: insideWord) }
+    }
+
+    /// Folds ASCII with `guard_fold_ascii`, through scratch space sized for `capacity` bytes.
+    private struct ASCIIStretchFolder {
+        let scratch: UnsafeMutableBufferPointer<UInt64>
+        let bounds: UnsafeMutableBufferPointer<Int64>
+
+        static func with<Result>(capacity: Int, _ body: (ASCIIStretchFolder) -> Result) -> Result {
+            // Runs are at least `minimumEncodedRun` bytes and one byte apart.
+            let runs = capacity / (FoldedText.minimumEncodedRun + 1) + 1
+            return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: capacity / 64 + 2) { scratch in
+                withUnsafeTemporaryAllocation(of: Int64.self, capacity: 2 * runs) { bounds in
+                    body(ASCIIStretchFolder(scratch: scratch, bounds: bounds))
+                }
+            }
+        }
+
+        /// Folds `stretch` (ASCII, at most `capacity` bytes) into `out` and appends its encoded
+        /// runs, as offsets from `origin`.
+        func fold(_ stretch: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>?, origin: Int, runs: inout [Range<Int>]) {
+            let found = guard_fold_ascii(stretch.baseAddress, stretch.count, out, FoldedText.minimumEncodedRun,
+                                         scratch.baseAddress, bounds.baseAddress)
+            for run in 0..<found { runs.append(origin + Int(bounds[2 * run])..<origin + Int(bounds[2 * run + 1])) }
+        }
     }
 
     /// ASCII stretches at least this long are folded sixteen bytes at a time.
