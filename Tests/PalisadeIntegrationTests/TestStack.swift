@@ -212,7 +212,8 @@ final class ServiceProcess: @unchecked Sendable {
         process.arguments = ["serve"]
         process.environment = environment.serviceEnvironment(service, port: port, extra: extra)
         let logPath = "\(environment["PALISADE_TEST_STATE"])/logs/test-\(service)-\(port).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        // Opening for writing below fails with a clear error if this did not create the file.
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
         process.standardOutput = log
@@ -324,6 +325,7 @@ struct RuntimeRoleSession {
     let username: String
     let password: String
 
+    @discardableResult
     func run<Result: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> Result) async throws -> Result {
         let configuration = PostgresClient.Configuration(
             host: "127.0.0.1", port: Int(environment["PALISADE_DB_PORT"]) ?? 5432,
