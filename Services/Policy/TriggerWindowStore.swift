@@ -29,25 +29,21 @@ struct TriggerWindowStore: Sendable {
     }
 
     /// Saves `states` of one tenant in one transaction. A stored state that has counted
-    /// further in the same partition stays: the state is a function of the partition's events,
-    /// so the one further along is the one to keep.
+    /// further in a partition the saved one has counted too stays (`policy.save_trigger_windows`):
+    /// the state is a function of its partitions' events, so the one further along is the one
+    /// to keep (the other comes from an instance that lost the partition and finished its batch
+    /// after the new owner moved on).
     func save(_ states: [(route: String, state: TriggerRouteState)], scope: TenantScope, logger: Logger) async throws {
         guard !states.isEmpty else { return }
         let routes = states.map(\.route)
         let snapshots = states.map { ByteBuffer(bytes: $0.state.snapshot) }
         let partitions = states.map { $0.state.position?.partition ?? -1 }
         let offsets = states.map { $0.state.position?.offset ?? -1 }
+        let newestOffsets = states.map(\.state.newestOffsetsJSON)
         try await database.withTenant(scope, logger: logger) { connection in
             try await connection.query("""
-                INSERT INTO policy.trigger_windows (tenant_id, route_id, state, kafka_partition, kafka_offset)
-                SELECT \(scope.tenantID), route, state, kafka_partition, kafka_offset
-                FROM unnest(\(routes)::text[], \(snapshots)::bytea[], \(partitions)::integer[], \(offsets)::bigint[])
-                    AS saved (route, state, kafka_partition, kafka_offset)
-                ON CONFLICT (tenant_id, route_id) DO UPDATE
-                    SET state = EXCLUDED.state, kafka_partition = EXCLUDED.kafka_partition,
-                        kafka_offset = EXCLUDED.kafka_offset, saved_at = now()
-                    WHERE policy.trigger_windows.kafka_partition <> EXCLUDED.kafka_partition
-                       OR policy.trigger_windows.kafka_offset <= EXCLUDED.kafka_offset
+                SELECT policy.save_trigger_windows(\(routes)::text[], \(snapshots)::bytea[], \(partitions)::integer[],
+                                                   \(offsets)::bigint[], \(newestOffsets)::text[]::jsonb[])
                 """, logger: logger)
         }
     }

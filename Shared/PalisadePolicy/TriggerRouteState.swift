@@ -90,6 +90,13 @@ extension TriggerRouteState {
         return writer.bytes
     }
 
+    /// The newest offset counted in each partition as a JSON object keyed by partition
+    /// (`{"0":80,"3":12}`), for the checkpoint table to tell a stale save from a newer one.
+    public var newestOffsetsJSON: String {
+        let members = newestOffsets.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }
+        return "{" + members.joined(separator: ",") + "}"
+    }
+
     public init(snapshot bytes: [UInt8]) throws(SnapshotError) {
         var reader = SnapshotReader(bytes)
         let version = try reader.byte()

@@ -4,6 +4,7 @@ import PalisadeAuth
 import PalisadeEvents
 import PalisadeKafka
 import PalisadePolicy
+import PalisadeStore
 import PostgresNIO
 import Testing
 
@@ -517,6 +518,73 @@ import Testing
         let breaches = try await breachCounts(admin, "idle-chat")
         #expect(breaches == [5], "\(breaches)")
         try await stack.stop()
+    }
+
+    @Test func aStaleSaveNeverReplacesTriggerWindowsThatCountedFurther() async throws {
+        let tenant = UUID()
+        // Saves through `policy.save_trigger_windows` as the policy service's own role, each a
+        // state named by its bytes, then reads which state the row holds.
+        let saves: [(state: String, partition: Int32, offset: Int64, newest: String)] = [
+            ("first", 0, 80, #"{"0":80}"#),
+            // The topic's partition count changed: the new owner carries partition 0's count on.
+            ("moved", 1, 10, #"{"0":80,"1":10}"#),
+            // An instance that lost partition 0 finishes its batch, behind in partition 0 (the
+            // rule before compared only the last partition, and let this through).
+            ("stale", 0, 50, #"{"0":50}"#),
+            // A redelivery counted by an instance behind in the same partition.
+            ("behind", 1, 9, #"{"0":80,"1":9}"#),
+            ("onward", 1, 12, #"{"0":80,"1":12}"#),
+            // A state with no partition in common (its checkpoint did not load): nothing to compare.
+            ("fresh", 2, 3, #"{"2":3}"#),
+        ]
+        let scope = TenantScope(tenantID: tenant, subject: "test", roles: [])
+        let kept = try await RuntimeRoleSession(environment: environment, service: "policy").run { client in
+            var kept: [String] = []
+            for save in saves {
+                try await Self.saveTriggerWindows(client, scope, route: "route", save)
+                kept.append(try await Self.savedTriggerState(client, scope, route: "route"))
+            }
+            // A row the previous release saved (it leaves `newest_offsets` as it was): its own
+            // partition and offset still hold, the offsets that no longer agree with them do not.
+            try await client.withTransaction(logger: Logger(label: "test")) { connection in
+                try await connection.query("SELECT set_config('request.jwt.claims', \(scope.claimsJSON), true)", logger: Logger(label: "test"))
+                try await connection.query("""
+                    UPDATE policy.trigger_windows SET state = 'previous-release', kafka_partition = 0, kafka_offset = 90
+                    WHERE route_id = 'route'
+                    """, logger: Logger(label: "test"))
+            }
+            for save in [("late", Int32(0), Int64(85), #"{"0":85}"#), ("upgraded", 2, 1, #"{"2":1}"#)] {
+                try await Self.saveTriggerWindows(client, scope, route: "route", save)
+                kept.append(try await Self.savedTriggerState(client, scope, route: "route"))
+            }
+            return kept
+        }
+        #expect(kept == ["first", "moved", "moved", "moved", "onward", "fresh", "previous-release", "upgraded"])
+        try await stack.stop()
+    }
+
+    static func saveTriggerWindows(_ client: PostgresClient, _ scope: TenantScope, route: String,
+                                   _ save: (state: String, partition: Int32, offset: Int64, newest: String)) async throws {
+        let logger = Logger(label: "test")
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT set_config('request.jwt.claims', \(scope.claimsJSON), true)", logger: logger)
+            try await connection.query("""
+                SELECT policy.save_trigger_windows(ARRAY[\(route)], ARRAY[convert_to(\(save.state), 'UTF8')], ARRAY[\(save.partition)]::integer[],
+                                                   ARRAY[\(save.offset)]::bigint[], ARRAY[\(save.newest)::jsonb])
+                """, logger: logger)
+        }
+    }
+
+    static func savedTriggerState(_ client: PostgresClient, _ scope: TenantScope, route: String) async throws -> String {
+        let logger = Logger(label: "test")
+        return try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT set_config('request.jwt.claims', \(scope.claimsJSON), true)", logger: logger)
+            let rows = try await connection.query(
+                "SELECT convert_from(state, 'UTF8') FROM policy.trigger_windows WHERE route_id = \(route)", logger: logger
+            )
+            for try await state in rows.decode(String.self) { return state }
+            return "(none)"
+        }
     }
 
     /// The set of `tenant` at `revision` on the packs topic, read from its start.

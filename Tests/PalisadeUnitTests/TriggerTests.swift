@@ -228,6 +228,9 @@ import Testing
         let state = try #require(monitor.changedStates().first?.1)
         #expect(state.activity.value(.p95LatencyMs, minutes: 60).events == 4)
         #expect(state.position == StreamPosition(partition: 9, offset: 0))
+        // What the checkpoint table compares a save with: every partition's newest offset.
+        #expect(state.newestOffsetsJSON == #"{"2":102,"9":0}"#)
+        #expect(TriggerRouteState().newestOffsetsJSON == "{}")
         // A checkpoint keeps every partition's newest offset.
         let reloaded = TriggerMonitor()
         reloaded.load(tenant: "t", routes: ["chat"], checkpoints: ["chat": try TriggerRouteState(snapshot: state.snapshot)])
