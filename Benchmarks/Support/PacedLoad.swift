@@ -206,7 +206,8 @@ public enum PacedLoad {
             for connection in open.values { connection.channel.close(promise: nil) }
             if let path = ProcessInfo.processInfo.environment["PALISADE_BENCH_TRACE"] {
                 let lines = latencies[warmUp...].map { String(format: "%.3f", $0) }.joined(separator: "\n")
-                FileManager.default.createFile(atPath: path + "." + String(Int(Date().timeIntervalSince1970)), contents: Data(lines.utf8))
+                let file = path + "." + String(Int(Date().timeIntervalSince1970))
+                if !FileManager.default.createFile(atPath: file, contents: Data(lines.utf8)) { print("could not write the latency trace to \(file)") }
             }
             if failed > 0, firstFailure == nil { firstFailure = "no answer within 10 s" }
             promise.succeed(OpenLoop.Result(milliseconds: measured.sorted(), failed: failed, firstFailure: firstFailure))

@@ -67,14 +67,14 @@ struct ApprovalStore: Sendable {
             var query = PostgresQuery(unsafeSQL: "SELECT \(Self.columns) FROM policy.approvals WHERE true")
             var binds = PostgresBindings()
             if let status {
-                try binds.append(status.rawValue)
+                binds.append(status.rawValue)
                 query = PostgresQuery(unsafeSQL: query.sql + (status == .pending
                     ? " AND status = $\(binds.count) AND expires_at > now()"
                     : status == .expired ? " AND (status = $\(binds.count) OR (status = 'pending' AND expires_at <= now()))"
                     : " AND status = $\(binds.count)"))
             }
             if let (at, id) = before, let uuid = UUID(uuidString: id) {
-                try binds.append(at)
+                binds.append(at)
                 binds.append(uuid)
                 query = PostgresQuery(unsafeSQL: query.sql + " AND (requested_at, approval_id) < ($\(binds.count - 1), $\(binds.count))")
             }

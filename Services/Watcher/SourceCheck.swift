@@ -40,6 +40,8 @@ struct SourceCheck: Sendable {
             lastModified = response.headers.first(name: "Last-Modified")
             body = try await response.body.collect(upTo: Self.contentLimit)
         } catch {
+            // Stopped by the service's shutdown: nothing was learned about the document.
+            if Task.isCancelled { throw CancellationError() }
             logger.warning("watched document unreachable", metadata: metadata.merging(["error": "\(error)"]) { $1 })
             try await store.recordCheck(watcherID, tenantID: tenantID, status: "unreachable", failed: true, etag: nil, lastModified: nil,
                                         content: nil, intervalSeconds: source.intervalSeconds, logger: logger)

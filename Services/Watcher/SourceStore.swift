@@ -58,6 +58,19 @@ struct SourceStore: Sendable {
         return due
     }
 
+    /// Ends the claims on `sources` without recording a check (their checks were stopped by
+    /// this instance's shutdown), so that they are due again at once.
+    func releaseClaims(_ sources: [(tenantID: UUID, watcherID: UUID)], logger: Logger) async throws {
+        for (tenantID, claimed) in Dictionary(grouping: sources, by: \.tenantID) {
+            let watcherIDs = claimed.map(\.watcherID)
+            try await database.withTenant(.service("watcher", tenantID: tenantID), logger: logger) { connection in
+                try await connection.query(
+                    "UPDATE watcher.sources SET claimed_until = NULL WHERE watcher_id = ANY(\(watcherIDs))", logger: logger
+                )
+            }
+        }
+    }
+
     /// A source with what the last check learned, and the content it saw.
     struct Watched: Sendable {
         var source: Source

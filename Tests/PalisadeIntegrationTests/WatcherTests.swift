@@ -108,4 +108,32 @@ import Testing
         healthy.stop()
         try await stack.stop()
     }
+
+    @Test func aWatcherStoppedMidCheckHandsTheSourceBack() async throws {
+        let token = try await environment.token(tenant: UUID())
+        let folder = "\(environment["PALISADE_TEST_STATE"])/stand-ins"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let page = "\(folder)/pricing-\(UUID().uuidString.prefix(8)).json"
+        try Data(#"{"gpt-4o":{"input":5,"output":15}}"#.utf8).write(to: URL(fileURLWithPath: page))
+        let stalled = try await StandInServer(script: "document_server.py", arguments: ["--content-file", page, "--hang"], environment: environment)
+        let created = try await HTTP.send(.POST, stack.gatewayURL + "/v1/watchers", token: token, contentType: "application/json",
+                                          body: try JSONSerialization.data(withJSONObject: [
+                                              "name": "Stalled pricing", "url": "http://127.0.0.1:\(stalled.port)/pricing.json",
+                                              "provider": "openai", "classification": "pricing_update", "severity": "medium",
+                                              "interval_seconds": 1,
+                                          ]))
+        #expect(created.status == 201, "watcher refused: \(created.text)")
+        try await poll(timeout: .seconds(60), what: "the stalled document's check under way") { try stalled.lines().count == 1 }
+
+        // A deploy stops the instance mid-check. Its claim would hold the source for the fetch
+        // timeout and more (150 s here); handed back, the next instance checks it at once.
+        try await stack.restart("watcher")
+        try await poll(timeout: .seconds(60), what: "the source checked again after the restart") { try stalled.lines().count == 2 }
+        // The interrupted check said nothing about the document: it is not recorded as unreachable.
+        let listed = try await HTTP.send(.GET, stack.gatewayURL + "/v1/watchers", token: token)
+        let watcher = (listed.json["watchers"] as? [[String: Any]])?.first
+        #expect(watcher?["last_status"] is NSNull, "\(String(describing: watcher))")
+        stalled.stop()
+        try await stack.stop()
+    }
 }
