@@ -76,30 +76,38 @@ import Testing
         try await stack.stop()
     }
 
-    @Test func aDocumentThatNeverAnswersHoldsUpOnlyItsOwnCheck() async throws {
-        let token = try await environment.token(tenant: UUID())
+    /// A pricing document served by a stand-in; with `hanging`, one that never answers.
+    func pricingDocument(hanging: Bool) async throws -> StandInServer {
         let folder = "\(environment["PALISADE_TEST_STATE"])/stand-ins"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let page = "\(folder)/pricing-\(UUID().uuidString.prefix(8)).json"
         try Data(#"{"gpt-4o":{"input":5,"output":15}}"#.utf8).write(to: URL(fileURLWithPath: page))
-        let stalled = try await StandInServer(script: "document_server.py", arguments: ["--content-file", page, "--hang"], environment: environment)
-        let healthy = try await StandInServer(script: "document_server.py", arguments: ["--content-file", page], environment: environment)
-        func watch(_ server: StandInServer, named name: String) async throws {
-            let created = try await HTTP.send(.POST, stack.gatewayURL + "/v1/watchers", token: token, contentType: "application/json",
-                                              body: try JSONSerialization.data(withJSONObject: [
-                                                  "name": name, "url": "http://127.0.0.1:\(server.port)/pricing.json",
-                                                  "provider": "openai", "classification": "pricing_update", "severity": "medium",
-                                                  "interval_seconds": 1,
-                                              ]))
-            #expect(created.status == 201, "watcher refused: \(created.text)")
-        }
+        return try await StandInServer(script: "document_server.py", arguments: ["--content-file", page] + (hanging ? ["--hang"] : []),
+                                       environment: environment)
+    }
+
+    /// Watches `server`'s document every second.
+    func watch(_ server: StandInServer, named name: String, token: String) async throws {
+        let created = try await HTTP.send(.POST, stack.gatewayURL + "/v1/watchers", token: token, contentType: "application/json",
+                                          body: try JSONSerialization.data(withJSONObject: [
+                                              "name": name, "url": "http://127.0.0.1:\(server.port)/pricing.json",
+                                              "provider": "openai", "classification": "pricing_update", "severity": "medium",
+                                              "interval_seconds": 1,
+                                          ]))
+        #expect(created.status == 201, "watcher refused: \(created.text)")
+    }
+
+    @Test func aDocumentThatNeverAnswersHoldsUpOnlyItsOwnCheck() async throws {
+        let token = try await environment.token(tenant: UUID())
+        let stalled = try await pricingDocument(hanging: true)
+        let healthy = try await pricingDocument(hanging: false)
 
         // A second instance on the same database: it must not check what the first is checking.
         let second = try await stack.startAnother("watcher")
-        try await watch(stalled, named: "Stalled pricing")
+        try await watch(stalled, named: "Stalled pricing", token: token)
         try await poll(timeout: .seconds(60), what: "the stalled document's check under way") { try stalled.lines().count == 1 }
         // Checked every second while the stalled check still waits for its answer.
-        try await watch(healthy, named: "Healthy pricing")
+        try await watch(healthy, named: "Healthy pricing", token: token)
         try await poll(timeout: .seconds(60), what: "three checks of the healthy document") { try healthy.lines().count >= 3 }
         #expect(try stalled.lines().count == 1, "the stalled document's first check is still the only one, in either instance")
         _ = try await second.terminate()
@@ -111,18 +119,8 @@ import Testing
 
     @Test func aWatcherStoppedMidCheckHandsTheSourceBack() async throws {
         let token = try await environment.token(tenant: UUID())
-        let folder = "\(environment["PALISADE_TEST_STATE"])/stand-ins"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let page = "\(folder)/pricing-\(UUID().uuidString.prefix(8)).json"
-        try Data(#"{"gpt-4o":{"input":5,"output":15}}"#.utf8).write(to: URL(fileURLWithPath: page))
-        let stalled = try await StandInServer(script: "document_server.py", arguments: ["--content-file", page, "--hang"], environment: environment)
-        let created = try await HTTP.send(.POST, stack.gatewayURL + "/v1/watchers", token: token, contentType: "application/json",
-                                          body: try JSONSerialization.data(withJSONObject: [
-                                              "name": "Stalled pricing", "url": "http://127.0.0.1:\(stalled.port)/pricing.json",
-                                              "provider": "openai", "classification": "pricing_update", "severity": "medium",
-                                              "interval_seconds": 1,
-                                          ]))
-        #expect(created.status == 201, "watcher refused: \(created.text)")
+        let stalled = try await pricingDocument(hanging: true)
+        try await watch(stalled, named: "Stalled pricing", token: token)
         try await poll(timeout: .seconds(60), what: "the stalled document's check under way") { try stalled.lines().count == 1 }
 
         // A deploy stops the instance mid-check. Its claim would hold the source for the fetch
