@@ -30,7 +30,8 @@ import Testing
         // schemathesis keeps a cache in its working directory: the state folder, not the checkout.
         process.currentDirectoryURL = URL(fileURLWithPath: environment["PALISADE_TEST_STATE"])
         let output = "\(environment["PALISADE_TEST_STATE"])/logs/schemathesis-\(UUID().uuidString.prefix(8)).log"
-        FileManager.default.createFile(atPath: output, contents: nil)
+        // Opening for writing below fails with a clear error if this did not create the file.
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         process.standardOutput = log
         process.standardError = log
