@@ -108,17 +108,16 @@ import Testing
         let session = RuntimeRoleSession(environment: environment, service: "ingest")
         let outcome = try await session.run { client in
             let logger = Logger(label: "test")
-            let withB = try await client.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT set_config('request.jwt.claims', \(TenantScope(tenantID: tenantB, subject: "x", roles: []).claimsJSON), true)", logger: logger)
-                return try await Self.count(connection, tenantA)
+            let asB = TenantScope(tenantID: tenantB, subject: "x", roles: [])
+            let withB = try await RuntimeRoleSession.withTenant(client, asB) { connection in
+                try await Self.count(connection, tenantA)
             }
             let withNone = try await client.withConnection { connection in
                 try await Self.count(connection, tenantA)
             }
             var refusal: String?
             do {
-                try await client.withTransaction(logger: logger) { connection in
-                    try await connection.query("SELECT set_config('request.jwt.claims', \(TenantScope(tenantID: tenantB, subject: "x", roles: []).claimsJSON), true)", logger: logger)
+                try await RuntimeRoleSession.withTenant(client, asB) { connection in
                     try await connection.query("""
                         INSERT INTO events.events (tenant_id, event_id, kind, type, occurred_at, received_at, body)
                         VALUES (\(tenantA), 'forged', 'runtime', 'runtime.x', now(), now(), '{}')

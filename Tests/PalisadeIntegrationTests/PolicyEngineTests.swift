@@ -546,8 +546,7 @@ import Testing
             }
             // A row the previous release saved (it leaves `newest_offsets` as it was): its own
             // partition and offset still hold, the offsets that no longer agree with them do not.
-            try await client.withTransaction(logger: Logger(label: "test")) { connection in
-                try await connection.query("SELECT set_config('request.jwt.claims', \(scope.claimsJSON), true)", logger: Logger(label: "test"))
+            try await RuntimeRoleSession.withTenant(client, scope) { connection in
                 try await connection.query("""
                     UPDATE policy.trigger_windows SET state = 'previous-release', kafka_partition = 0, kafka_offset = 90
                     WHERE route_id = 'route'
@@ -566,8 +565,7 @@ import Testing
     static func saveTriggerWindows(_ client: PostgresClient, _ scope: TenantScope, route: String,
                                    _ save: (state: String, partition: Int32, offset: Int64, newest: String)) async throws {
         let logger = Logger(label: "test")
-        try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT set_config('request.jwt.claims', \(scope.claimsJSON), true)", logger: logger)
+        try await RuntimeRoleSession.withTenant(client, scope) { connection in
             try await connection.query("""
                 SELECT policy.save_trigger_windows(ARRAY[\(route)], ARRAY[convert_to(\(save.state), 'UTF8')], ARRAY[\(save.partition)]::integer[],
                                                    ARRAY[\(save.offset)]::bigint[], ARRAY[\(save.newest)::jsonb])
@@ -577,8 +575,7 @@ import Testing
 
     static func savedTriggerState(_ client: PostgresClient, _ scope: TenantScope, route: String) async throws -> String {
         let logger = Logger(label: "test")
-        return try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT set_config('request.jwt.claims', \(scope.claimsJSON), true)", logger: logger)
+        return try await RuntimeRoleSession.withTenant(client, scope) { connection in
             let rows = try await connection.query(
                 "SELECT convert_from(state, 'UTF8') FROM policy.trigger_windows WHERE route_id = \(route)", logger: logger
             )

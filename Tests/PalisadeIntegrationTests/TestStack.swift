@@ -310,6 +310,18 @@ struct RuntimeRoleSession {
     let environment: TestEnvironment
     let service: String
 
+    /// Runs `body` in one transaction of `client` under `scope`'s claims, as a service's
+    /// `Database.withTenant` does (row-level security then sees that tenant).
+    @discardableResult
+    static func withTenant<Result: Sendable>(_ client: PostgresClient, _ scope: TenantScope,
+                                             _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        let logger = Logger(label: "test.sql")
+        return try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT set_config('request.jwt.claims', \(scope.claimsJSON), true)", logger: logger)
+            return try await body(connection)
+        }
+    }
+
     /// A session as the cluster's administrator (a superuser: row-level security does not apply).
     static func administrator(_ environment: TestEnvironment) -> RuntimeRoleSession {
         RuntimeRoleSession(environment: environment, service: "", username: "postgres", password: environment["PALISADE_DB_ADMIN_PASSWORD"])
