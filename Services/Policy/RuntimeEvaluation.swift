@@ -31,6 +31,7 @@ struct RuntimeEvaluation: Sendable {
         var event: Palisade_V1_RuntimeEvent
         var trace: RecordTrace
         var position: StreamPosition
+        var partitionEnd: Int64?
     }
 
     func handle(_ batch: [KafkaMessage]) async throws {
@@ -42,7 +43,8 @@ struct RuntimeEvaluation: Sendable {
                 throw PoisonRecord("payload is not a runtime event of the key's tenant")
             }
             eventsByTenant[tenantID, default: []].append(
-                Received(event: event, trace: RecordTrace(of: message), position: StreamPosition(partition: message.partition, offset: message.offset))
+                Received(event: event, trace: RecordTrace(of: message), position: StreamPosition(partition: message.partition, offset: message.offset),
+                         partitionEnd: message.highWatermark)
             )
         }
         var records: [KafkaRecord] = []
@@ -70,8 +72,14 @@ struct RuntimeEvaluation: Sendable {
             }
             let update = monitor.evaluate(tenant: tenant, events: received.map { item in
                 TriggerEvent(route: item.event.routeID, date: item.event.timestamp.date, latencyMs: item.event.latencyMs,
-                             isError: RouteActivity.isError(type: item.event.type), cost: item.event.cost, position: item.position)
+                             isError: RouteActivity.isError(type: item.event.type), cost: item.event.cost, position: item.position,
+                             partitionEnd: item.partitionEnd)
             }, packs: set)
+            if !update.replacedLogRoutes.isEmpty {
+                Counter(label: "palisade_policy_trigger_log_replacements_total").increment(by: update.replacedLogRoutes.count)
+                logger.warning("trigger windows had counted offsets the runtime topic does not have (recreated topic or new cluster); counting on in a new log generation",
+                               metadata: ["tenant": "\(tenant)", "routes": "\(update.replacedLogRoutes.joined(separator: ","))"])
+            }
             for firing in update.firings {
                 let item = received[firing.eventIndex]
                 let result = Self.result(firing, event: item.event, evaluatedAt: now)

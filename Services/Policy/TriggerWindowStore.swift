@@ -28,11 +28,12 @@ struct TriggerWindowStore: Sendable {
         }
     }
 
-    /// Saves `states` of one tenant in one transaction. A stored state that has counted
-    /// further in a partition the saved one has counted too stays (`policy.save_trigger_windows`):
-    /// the state is a function of its partitions' events, so the one further along is the one
-    /// to keep (the other comes from an instance that lost the partition and finished its batch
-    /// after the new owner moved on).
+    /// Saves `states` of one tenant in one transaction. A stored state of the same log
+    /// generation that has counted further in a partition the saved one has counted too stays
+    /// (`policy.save_trigger_windows`): the state is a function of its partitions' events, so
+    /// the one further along is the one to keep (the other comes from an instance that lost the
+    /// partition and finished its batch after the new owner moved on). A later generation
+    /// always replaces an earlier one: its offsets are in the log the topic has now.
     func save(_ states: [(route: String, state: TriggerRouteState)], scope: TenantScope, logger: Logger) async throws {
         guard !states.isEmpty else { return }
         let routes = states.map(\.route)
@@ -40,10 +41,11 @@ struct TriggerWindowStore: Sendable {
         let partitions = states.map { $0.state.position?.partition ?? -1 }
         let offsets = states.map { $0.state.position?.offset ?? -1 }
         let newestOffsets = states.map(\.state.newestOffsetsJSON)
+        let generations = states.map(\.state.logGeneration)
         try await database.withTenant(scope, logger: logger) { connection in
             try await connection.query("""
                 SELECT policy.save_trigger_windows(\(routes)::text[], \(snapshots)::bytea[], \(partitions)::integer[],
-                                                   \(offsets)::bigint[], \(newestOffsets)::text[]::jsonb[])
+                                                   \(offsets)::bigint[], \(newestOffsets)::text[]::jsonb[], \(generations)::bigint[])
                 """, logger: logger)
         }
     }

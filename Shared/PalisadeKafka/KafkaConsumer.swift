@@ -213,7 +213,12 @@ public final class KafkaConsumer: @unchecked Sendable {
             logger.debug("kafka consumer event", metadata: ["error": "\(KafkaError.text(message.err))"])
             return nil
         }
-        let topic = message.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+        let topicName: UnsafePointer<CChar>? = message.rkt.flatMap { rd_kafka_topic_name($0) }
+        let topic = topicName.map { String(cString: $0) } ?? ""
+        // The cached watermark (no request): the fetch that brought this record set it.
+        var low: Int64 = 0
+        var high: Int64 = -1
+        if let topicName { _ = rd_kafka_get_watermark_offsets(handle, topicName, message.partition, &low, &high) }
         return KafkaMessage(
             topic: topic,
             partition: message.partition,
@@ -222,7 +227,8 @@ public final class KafkaConsumer: @unchecked Sendable {
             value: Self.bytes(message.payload, message.len),
             headers: Self.headers(of: raw),
             // Read after the poll: a rebalance it ran (the callback runs inside it) came first.
-            assignment: membership.takeUnretainedValue().generation
+            assignment: membership.takeUnretainedValue().generation,
+            highWatermark: high >= 0 ? high : nil
         )
     }
 

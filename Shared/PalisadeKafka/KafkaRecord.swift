@@ -78,8 +78,14 @@ public struct KafkaMessage: Sendable {
     /// The consumer's assignment when the record was polled (`KafkaConsumer.assignment`): a
     /// record polled before a rebalance may belong to a partition that has moved since.
     public var assignment: Int
+    /// The partition's high watermark as the consumer last heard it (from the fetch that
+    /// brought the record, or a later one), nil when it had none: in one log it is always past
+    /// every offset read, so an offset remembered at or past it came from another log (the
+    /// topic recreated, the cluster replaced).
+    public var highWatermark: Int64?
 
-    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8], value: [UInt8], headers: [KafkaHeader], assignment: Int = 0) {
+    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8], value: [UInt8], headers: [KafkaHeader], assignment: Int = 0,
+                highWatermark: Int64? = nil) {
         self.topic = topic
         self.partition = partition
         self.offset = offset
@@ -87,6 +93,7 @@ public struct KafkaMessage: Sendable {
         self.value = value
         self.headers = headers
         self.assignment = assignment
+        self.highWatermark = highWatermark
     }
 
     public var keyText: String { String(decoding: key, as: UTF8.self) }

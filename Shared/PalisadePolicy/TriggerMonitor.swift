@@ -29,14 +29,19 @@ public struct TriggerEvent: Sendable {
     public var cost: Double
     /// Where it lies in the runtime topic; nil for events that come from nowhere replayable.
     public var position: StreamPosition?
+    /// The high watermark of its partition when it was read (`KafkaMessage.highWatermark`):
+    /// how a checkpoint counted in a log since replaced is told from a redelivery.
+    public var partitionEnd: Int64?
 
-    public init(route: String, date: Date, latencyMs: Int64, isError: Bool, cost: Double, position: StreamPosition? = nil) {
+    public init(route: String, date: Date, latencyMs: Int64, isError: Bool, cost: Double, position: StreamPosition? = nil,
+                partitionEnd: Int64? = nil) {
         self.route = route
         self.date = date
         self.latencyMs = latencyMs
         self.isError = isError
         self.cost = cost
         self.position = position
+        self.partitionEnd = partitionEnd
     }
 }
 
@@ -47,6 +52,9 @@ public struct TriggerUpdate: Sendable {
     public let tenant: String
     fileprivate let states: [String: TriggerRouteState]
     public let firings: [TriggerFiring]
+    /// Routes whose checkpoint had counted in a log the runtime topic no longer has: they
+    /// count on from this batch in a new log generation.
+    public let replacedLogRoutes: [String]
 }
 
 /// Runtime events → each route's activity → the triggers of the tenant's active packs (enforced
@@ -115,12 +123,16 @@ public final class TriggerMonitor: Sendable {
                 states[event.route] = state.routes[RouteKey(tenant: tenant, route: event.route)]?.state ?? TriggerRouteState()
             }
         }
-        for (index, event) in events.enumerated() where states[event.route]?.counts(event.position) == false {
+        var replacedLog: [String] = []
+        for (index, event) in events.enumerated() {
             // Changed in place: a route's windows are copied once a batch, not once an event.
+            let generation = states[event.route]?.logGeneration ?? 0
+            guard states[event.route, default: TriggerRouteState()].admits(event.position, partitionEnd: event.partitionEnd) else { continue }
+            if states[event.route]?.logGeneration != generation { replacedLog.append(event.route) }
             firings += Self.count(event, eventIndex: index, on: &states[event.route, default: TriggerRouteState()], packs: packs)
             counted.insert(event.route)
         }
-        return TriggerUpdate(tenant: tenant, states: states.filter { counted.contains($0.key) }, firings: firings)
+        return TriggerUpdate(tenant: tenant, states: states.filter { counted.contains($0.key) }, firings: firings, replacedLogRoutes: replacedLog)
     }
 
     /// Makes `update` the routes' state.

@@ -31,6 +31,10 @@ public struct TriggerRouteState: Sendable, Equatable {
     /// the topic's partition count moves a tenant to another one, and what the old partition
     /// redelivers after that is still recognised.
     private(set) var newestOffsets: [Int32: Int64] = [:]
+    /// How many times the log these offsets refer to was found replaced by a new one (the
+    /// topic recreated, the cluster replaced): a checkpoint of a later generation replaces
+    /// one of an earlier generation whatever their offsets say.
+    public private(set) var logGeneration: Int64 = 0
 
     public init() {}
 
@@ -39,6 +43,20 @@ public struct TriggerRouteState: Sendable, Equatable {
     func counts(_ position: StreamPosition?) -> Bool {
         guard let position, let newest = newestOffsets[position.partition] else { return false }
         return position.offset <= newest
+    }
+
+    /// Whether the event at `position` is still to be counted, given its partition's high
+    /// watermark (`partitionEnd`). A log's high watermark is past every offset in it, so a
+    /// newest counted offset at or past it was counted in another log, which this one
+    /// replaced: the offsets are forgotten (the windows keep their events, which happened)
+    /// and the generation moves on, and the event counts. Otherwise as `counts`.
+    mutating func admits(_ position: StreamPosition?, partitionEnd: Int64?) -> Bool {
+        guard counts(position) else { return true }
+        guard let position, let partitionEnd, let newest = newestOffsets[position.partition], newest >= partitionEnd else { return false }
+        newestOffsets.removeAll()
+        self.position = nil
+        logGeneration += 1
+        return true
     }
 
     /// Notes that the event at `position` is counted.
@@ -54,14 +72,15 @@ public struct TriggerRouteState: Sendable, Equatable {
 /// written, and only their non-zero latency bins: a busy route's day is a few KB, not the 45
 /// KB it holds in memory.
 ///
-/// Format 2, little-endian: version; newest minute; position (partition -1 when none); the
-/// newest offset of each partition (a 16-bit count of partition and offset pairs); the firing
+/// Format 3, little-endian: version; newest minute; position (partition -1 when none); the
+/// newest offset of each partition (a 16-bit count of partition and offset pairs); the log
+/// generation; the firing
 /// triggers (pack and trigger as UTF-8 with a 16-bit length); then the minute buckets and the
 /// hour buckets, each a count and, per bucket, its slot, period, events, errors, cost
-/// (IEEE 754 bits) and (bin, count) pairs. Format 1, without the newest offsets (its position
-/// was the only partition it knew), is still read.
+/// (IEEE 754 bits) and (bin, count) pairs. Formats 1 (without the newest offsets: its position
+/// was the only partition it knew) and 2 (without the generation: 0) are still read.
 extension TriggerRouteState {
-    static let snapshotVersion: UInt8 = 2
+    static let snapshotVersion: UInt8 = 3
 
     public struct SnapshotError: Error, CustomStringConvertible {
         public var description: String
@@ -79,6 +98,7 @@ extension TriggerRouteState {
             writer.put(partition)
             writer.put(offset)
         }
+        writer.put(logGeneration)
         let firings = firing.sorted { ($0.pack, $0.trigger) < ($1.pack, $1.trigger) }
         writer.put(UInt16(clamping: firings.count))
         for firing in firings.prefix(Int(UInt16.max)) {
@@ -100,7 +120,7 @@ extension TriggerRouteState {
     public init(snapshot bytes: [UInt8]) throws(SnapshotError) {
         var reader = SnapshotReader(bytes)
         let version = try reader.byte()
-        guard version == 1 || version == Self.snapshotVersion else { throw SnapshotError(description: "unknown snapshot version") }
+        guard (1...Self.snapshotVersion).contains(version) else { throw SnapshotError(description: "unknown snapshot version") }
         self.init()
         activity.latestMinute = try reader.integer(Int64.self)
         let partition = try reader.integer(Int32.self)
@@ -114,6 +134,10 @@ extension TriggerRouteState {
                 guard partition >= 0, newestOffsets[partition] == nil else { throw SnapshotError(description: "partition out of range or twice") }
                 newestOffsets[partition] = try reader.integer(Int64.self)
             }
+        }
+        if version >= 3 {
+            logGeneration = try reader.integer(Int64.self)
+            guard logGeneration >= 0 else { throw SnapshotError(description: "negative log generation") }
         }
         for _ in 0..<Int(try reader.integer(UInt16.self)) {
             firing.insert(Firing(pack: try reader.text(), trigger: try reader.text()))

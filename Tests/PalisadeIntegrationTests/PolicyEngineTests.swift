@@ -520,6 +520,59 @@ import Testing
         try await stack.stop()
     }
 
+    @Test func aCheckpointFromAReplacedLogDoesNotSilenceTheTriggers() async throws {
+        let tenant = UUID()
+        let admin = try await admin(tenant)
+        try await activateSlowPack(admin)
+        // One slow event, counted and checkpointed: where the tenant's events land.
+        try await postSlow(admin, "reborn-chat", 0..<1)
+        try await poll(timeout: .seconds(60), what: "one event checkpointed") { try await checkpointedEvents(tenant: tenant, "reborn-chat") == 1 }
+        let partition = try #require(try await checkpoint(tenant: tenant, "reborn-chat")).partition
+
+        // The checkpoint as a log since replaced left it (the topic recreated, or the service
+        // moved to a new cluster): four slow events, at offsets this log has not reached.
+        // Taken for redeliveries, every new event would go uncounted until the log got there.
+        // Their times are 11:00:00 to 11:00:03 on 30 November 2026, the minute `postSlow` posts in.
+        let old = TriggerMonitor()
+        old.apply(old.evaluate(tenant: "t", events: (0..<4).map { index in
+            TriggerEvent(route: "reborn-chat", date: Date(timeIntervalSince1970: 1_796_036_400 + Double(index)), latencyMs: 2500,
+                         isError: false, cost: 0.01, position: StreamPosition(partition: partition, offset: 1_000_000 + Int64(index)))
+        }, packs: .empty))
+        let replaced = try #require(old.changedStates().first?.1)
+        try await RuntimeRoleSession.administrator(environment).run { client in
+            try await client.query("""
+                UPDATE policy.trigger_windows
+                SET state = \(ByteBuffer(bytes: replaced.snapshot)), kafka_partition = \(partition), kafka_offset = 1000003,
+                    newest_offsets = \(replaced.newestOffsetsJSON)::jsonb
+                WHERE tenant_id = \(tenant) AND route_id = 'reborn-chat'
+                """)
+        }
+        try await stack.restart("policy")
+        #expect(try await checkpointedEvents(tenant: tenant, "reborn-chat") == 4)
+
+        // The fifth slow event counts, and breaches the trigger; the checkpoint follows it into
+        // the new log's generation.
+        try await postSlow(admin, "reborn-chat", 4..<5)
+        let breaches = try await breachCounts(admin, "reborn-chat")
+        #expect(breaches == [5], "\(breaches)")
+        try await poll(timeout: .seconds(60), what: "the checkpoint in the new generation") {
+            try await checkpoint(tenant: tenant, "reborn-chat")?.generation == 1
+        }
+        #expect(try await checkpointedEvents(tenant: tenant, "reborn-chat") == 5)
+        try await stack.stop()
+    }
+
+    /// The partition and log generation of the route's checkpoint, read as the superuser.
+    func checkpoint(tenant: UUID, _ route: String) async throws -> (partition: Int32, generation: Int64)? {
+        try await RuntimeRoleSession.administrator(environment).run { client in
+            let rows = try await client.query("""
+                SELECT kafka_partition, log_generation FROM policy.trigger_windows WHERE tenant_id = \(tenant) AND route_id = \(route)
+                """)
+            for try await (partition, generation) in rows.decode((Int32, Int64).self) { return (partition, generation) }
+            return nil
+        }
+    }
+
     @Test func aStaleSaveNeverReplacesTriggerWindowsThatCountedFurther() async throws {
         let tenant = UUID()
         // Saves through `policy.save_trigger_windows` as the policy service's own role, each a
@@ -556,19 +609,40 @@ import Testing
                 try await Self.saveTriggerWindows(client, scope, route: "route", save)
                 kept.append(try await Self.savedTriggerState(client, scope, route: "route"))
             }
+            // The runtime topic was recreated: a state counting in the new log (generation 1)
+            // replaces the row although its offsets are lower; an instance still counting the
+            // old log's offsets (generation 0), or the previous release, which knows no
+            // generations, never replaces it again.
+            for (save, generation) in [(("reborn", Int32(2), Int64(0), #"{"2":0}"#), Int64(1)), (("old-log", 2, 5, #"{"2":5}"#), 0)] {
+                try await Self.saveTriggerWindows(client, scope, route: "route", save, generation: generation)
+                kept.append(try await Self.savedTriggerState(client, scope, route: "route"))
+            }
+            try await RuntimeRoleSession.withTenant(client, scope) { connection in
+                try await connection.query("""
+                    SELECT policy.save_trigger_windows(ARRAY['route'], ARRAY[convert_to('previous-call', 'UTF8')], ARRAY[2]::integer[],
+                                                       ARRAY[9]::bigint[], ARRAY['{"2":9}'::jsonb])
+                    """, logger: Logger(label: "test"))
+            }
+            kept.append(try await Self.savedTriggerState(client, scope, route: "route"))
+            // Within the new generation, offsets decide again.
+            for save in [("reborn-onward", Int32(2), Int64(1), #"{"2":1}"#), ("reborn-behind", 2, 0, #"{"2":0}"#)] {
+                try await Self.saveTriggerWindows(client, scope, route: "route", save, generation: 1)
+                kept.append(try await Self.savedTriggerState(client, scope, route: "route"))
+            }
             return kept
         }
-        #expect(kept == ["first", "moved", "moved", "moved", "onward", "fresh", "previous-release", "upgraded"])
+        #expect(kept == ["first", "moved", "moved", "moved", "onward", "fresh", "previous-release", "upgraded",
+                         "reborn", "reborn", "reborn", "reborn-onward", "reborn-onward"])
         try await stack.stop()
     }
 
     static func saveTriggerWindows(_ client: PostgresClient, _ scope: TenantScope, route: String,
-                                   _ save: (state: String, partition: Int32, offset: Int64, newest: String)) async throws {
+                                   _ save: (state: String, partition: Int32, offset: Int64, newest: String), generation: Int64 = 0) async throws {
         let logger = Logger(label: "test")
         try await RuntimeRoleSession.withTenant(client, scope) { connection in
             try await connection.query("""
                 SELECT policy.save_trigger_windows(ARRAY[\(route)], ARRAY[convert_to(\(save.state), 'UTF8')], ARRAY[\(save.partition)]::integer[],
-                                                   ARRAY[\(save.offset)]::bigint[], ARRAY[\(save.newest)::jsonb])
+                                                   ARRAY[\(save.offset)]::bigint[], ARRAY[\(save.newest)::jsonb], ARRAY[\(generation)]::bigint[])
                 """, logger: logger)
         }
     }

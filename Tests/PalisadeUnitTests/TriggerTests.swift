@@ -247,6 +247,38 @@ import Testing
         #expect(old.counts(StreamPosition(partition: 2, offset: 102)) && !old.counts(StreamPosition(partition: 2, offset: 103)))
     }
 
+    @Test func aCheckpointCountedInAReplacedLogCountsOnInANewGeneration() throws {
+        let set = try Self.slowPack()
+        func events(_ offsets: Range<Int64>, partitionEnd: Int64?) -> [TriggerEvent] {
+            offsets.map { offset in
+                TriggerEvent(route: "chat", date: Self.start, latencyMs: 3000, isError: false, cost: 0,
+                             position: StreamPosition(partition: 4, offset: offset), partitionEnd: partitionEnd)
+            }
+        }
+        let first = TriggerMonitor()
+        first.apply(first.evaluate(tenant: "t", events: events(5000..<5004, partitionEnd: 5004), packs: set))
+        let checkpoint = try #require(first.changedStates().first?.1)
+        #expect(checkpoint.logGeneration == 0)
+        let monitor = TriggerMonitor()
+        monitor.load(tenant: "t", routes: ["chat"], checkpoints: ["chat": try TriggerRouteState(snapshot: checkpoint.snapshot)])
+        // A redelivery: the partition's log goes on past what was counted.
+        let redelivered = monitor.evaluate(tenant: "t", events: events(5002..<5004, partitionEnd: 5010), packs: set)
+        #expect(redelivered.firings.isEmpty && redelivered.replacedLogRoutes.isEmpty)
+        // With no watermark known, nothing tells a replaced log: a redelivery too.
+        #expect(monitor.evaluate(tenant: "t", events: events(2..<3, partitionEnd: nil), packs: set).replacedLogRoutes.isEmpty)
+        // The topic was recreated: its log ends at 3, before the 5003 counted, so offset 2 is
+        // new, and counted once although it comes twice.
+        let replaced = monitor.evaluate(tenant: "t", events: events(2..<3, partitionEnd: 3) + events(2..<3, partitionEnd: 3), packs: set)
+        #expect(replaced.replacedLogRoutes == ["chat"])
+        #expect(replaced.firings.map(\.events) == [5])
+        monitor.apply(replaced)
+        let state = try #require(monitor.changedStates().first?.1)
+        #expect(state.logGeneration == 1)
+        #expect(state.position == StreamPosition(partition: 4, offset: 2))
+        #expect(state.newestOffsetsJSON == #"{"4":2}"#)
+        #expect(try TriggerRouteState(snapshot: state.snapshot) == state)
+    }
+
     @Test func snapshotsKeepEveryWindowAndRefuseWhatTheyDidNotWrite() throws {
         let set = try Self.slowPack()
         let monitor = TriggerMonitor()
@@ -268,14 +300,17 @@ import Testing
         #expect(bytes.count < 8_000, "\(bytes.count) bytes")
         // Cut short, from another version, or with a bucket out of place: refused, not guessed at.
         #expect(throws: TriggerRouteState.SnapshotError.self) { try TriggerRouteState(snapshot: Array(bytes.dropLast())) }
-        #expect(throws: TriggerRouteState.SnapshotError.self) { try TriggerRouteState(snapshot: [3] + bytes.dropFirst()) }
+        #expect(throws: TriggerRouteState.SnapshotError.self) { try TriggerRouteState(snapshot: [4] + bytes.dropFirst()) }
         #expect(throws: TriggerRouteState.SnapshotError.self) { try TriggerRouteState(snapshot: bytes + [0]) }
-        // The version, minute, position, one partition's newest offset and (empty) firing list
-        // take 1 + 8 + 4 + 8 + (2 + 12) + 2 bytes and the minute bucket count one more: byte 38
-        // is the first bucket's slot.
+        // The version, minute, position, one partition's newest offset, the log generation and
+        // (empty) firing list take 1 + 8 + 4 + 8 + (2 + 12) + 8 + 2 bytes and the minute bucket
+        // count one more: byte 46 is the first bucket's slot.
         var misplaced = bytes
-        misplaced[38] = misplaced[38] == 0 ? 1 : 0
+        misplaced[46] = misplaced[46] == 0 ? 1 : 0
         #expect(throws: TriggerRouteState.SnapshotError.self) { try TriggerRouteState(snapshot: misplaced) }
+        // Format 2 had no log generation (bytes 35 to 42 here): it reads as generation 0.
+        let formatTwo = [2] + bytes[1..<35] + bytes[43...]
+        #expect(try TriggerRouteState(snapshot: Array(formatTwo)) == state)
     }
 }
 
