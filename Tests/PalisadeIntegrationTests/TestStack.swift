@@ -344,7 +344,11 @@ struct RuntimeRoleSession {
             username: username, password: password,
             database: "palisade", tls: .disable
         )
-        let client = PostgresClient(configuration: configuration, backgroundLogger: Logger(label: "test.sql"))
+        // The pool warns about every lease asked for before `run()` has started, which the task
+        // group below cannot order (the body may run first); errors still show, as in `migrate`.
+        var poolLogger = Logger(label: "test.sql")
+        poolLogger.logLevel = .error
+        let client = PostgresClient(configuration: configuration, backgroundLogger: poolLogger)
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {
                 await client.run()
