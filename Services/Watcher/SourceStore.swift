@@ -7,6 +7,8 @@ import PostgresNIO
 /// `watcher.sources`, `watcher.snapshots` and `watcher.route_inventory`.
 struct SourceStore: Sendable {
     let database: Database
+    /// This instance's name on the claims it takes: it ends only claims that carry it.
+    let claimant: UUID
 
     func create(_ source: Source, scope: TenantScope, logger: Logger) async throws {
         try await database.withTenant(scope, logger: logger) { connection in
@@ -46,26 +48,28 @@ struct SourceStore: Sendable {
     }
 
     /// Claims up to `limit` sources due for a check, across tenants, for `claim` (ids only,
-    /// through `watcher.claim_due_sources`): no other watcher instance gets them until the
-    /// check is recorded or the claim runs out.
+    /// through `watcher.claim_due_sources`, in `claimant`'s name): no other watcher instance
+    /// gets them until the check is recorded or the claim runs out.
     func claimDue(limit: Int, claimFor claim: Duration, logger: Logger) async throws -> [(tenantID: UUID, watcherID: UUID)] {
         let seconds = Int32(clamping: claim.components.seconds)
         let rows = try await database.client.query(
-            "SELECT tenant_id, watcher_id FROM watcher.claim_due_sources(\(Int32(clamping: limit)), \(seconds))", logger: logger
+            "SELECT tenant_id, watcher_id FROM watcher.claim_due_sources(\(Int32(clamping: limit)), \(seconds), \(claimant))", logger: logger
         )
         var due: [(UUID, UUID)] = []
         for try await (tenant, watcher) in rows.decode((UUID, UUID).self) { due.append((tenant, watcher)) }
         return due
     }
 
-    /// Ends the claims on `sources` without recording a check (their checks were stopped by
-    /// this instance's shutdown), so that they are due again at once.
+    /// Ends this instance's claims on `sources` without recording a check (their checks were
+    /// stopped by its shutdown), so that they are due again at once. A claim another instance
+    /// took since (this one having run out) stays.
     func releaseClaims(_ sources: [(tenantID: UUID, watcherID: UUID)], logger: Logger) async throws {
         for (tenantID, claimed) in Dictionary(grouping: sources, by: \.tenantID) {
             let watcherIDs = claimed.map(\.watcherID)
             try await database.withTenant(.service("watcher", tenantID: tenantID), logger: logger) { connection in
                 try await connection.query(
-                    "UPDATE watcher.sources SET claimed_until = NULL WHERE watcher_id = ANY(\(watcherIDs))", logger: logger
+                    "UPDATE watcher.sources SET claimed_until = NULL, claimed_by = NULL WHERE watcher_id = ANY(\(watcherIDs)) AND claimed_by = \(claimant)",
+                    logger: logger
                 )
             }
         }
@@ -100,7 +104,8 @@ struct SourceStore: Sendable {
     }
 
     /// Records a check: its outcome, validators for the next conditional request, the content
-    /// seen (a snapshot when new) and when to look again.
+    /// seen (a snapshot when new) and when to look again; ends the source's claim if it is
+    /// this instance's (or the previous release's, which names no claimant).
     /// `failed`: the source did not answer, or answered with an error.
     func recordCheck(_ watcherID: UUID, tenantID: UUID, status: String, failed: Bool = false, etag: String?, lastModified: String?,
                      content: (hash: String, text: String)?, intervalSeconds: Int, logger: Logger) async throws {
@@ -120,7 +125,9 @@ struct SourceStore: Sendable {
                     next_check_at = now() + make_interval(secs => least(86400.0,
                         \(Double(intervalSeconds)) * power(2, CASE WHEN \(failed) THEN least(consecutive_failures + 1, 16) ELSE 0 END))),
                     etag = coalesce(\(etag), etag), last_modified = coalesce(\(lastModified), last_modified),
-                    content_hash = coalesce(\(content?.hash), content_hash), claimed_until = NULL
+                    content_hash = coalesce(\(content?.hash), content_hash),
+                    claimed_until = CASE WHEN coalesce(claimed_by = \(claimant), true) THEN NULL ELSE claimed_until END,
+                    claimed_by = CASE WHEN coalesce(claimed_by = \(claimant), true) THEN NULL ELSE claimed_by END
                 WHERE watcher_id = \(watcherID)
                 """, logger: logger)
         }

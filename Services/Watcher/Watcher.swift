@@ -1,3 +1,4 @@
+import Foundation
 import PalisadeKafka
 import PalisadeService
 
@@ -9,7 +10,7 @@ enum Watcher: ServiceDefinition {
 
     static func serve(on host: ServiceHost) async throws {
         let settings = host.settings
-        let store = SourceStore(database: host.database)
+        let store = SourceStore(database: host.database, claimant: UUID())
         let router = host.makeRouter()
         let minimumInterval = try settings.integer("PALISADE_WATCHER_MIN_INTERVAL_SECONDS", default: 60, range: 1...86_400)
         SourceRoutes(store: store, minimumInterval: minimumInterval).register(on: router, registry: host.routes)

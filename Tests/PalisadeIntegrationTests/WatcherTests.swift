@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 import Testing
 
 /// A watched document changes: a change event with the watcher diff and the affected routes,
@@ -131,6 +132,34 @@ import Testing
         let listed = try await HTTP.send(.GET, stack.gatewayURL + "/v1/watchers", token: token)
         let watcher = (listed.json["watchers"] as? [[String: Any]])?.first
         #expect(watcher?["last_status"] is NSNull, "\(String(describing: watcher))")
+        stalled.stop()
+        try await stack.stop()
+    }
+
+    @Test func aHandBackLeavesAClaimAnotherInstanceTookSince() async throws {
+        let tenant = UUID()
+        let token = try await environment.token(tenant: tenant)
+        let stalled = try await pricingDocument(hanging: true)
+        try await watch(stalled, named: "Stalled pricing", token: token)
+        try await poll(timeout: .seconds(60), what: "the stalled document's check under way") { try stalled.lines().count == 1 }
+
+        // The check outlived its claim and another instance claimed the source since, as that
+        // instance would have in the database. Stopped now, this instance must leave that
+        // claim alone: ended, it would let a third check start while the second runs.
+        let other = UUID()
+        let administrator = RuntimeRoleSession.administrator(environment)
+        try await administrator.run { client in
+            try await client.query("""
+                UPDATE watcher.sources SET claimed_by = \(other), claimed_until = now() + interval '1 hour' WHERE tenant_id = \(tenant)
+                """)
+        }
+        try await stack.restart("watcher")
+        let claim = try await administrator.run { client -> (UUID?, Bool?) in
+            let rows = try await client.query("SELECT claimed_by, claimed_until > now() FROM watcher.sources WHERE tenant_id = \(tenant)")
+            for try await claim in rows.decode((UUID?, Bool?).self) { return claim }
+            return (nil, nil)
+        }
+        #expect(claim.0 == other && claim.1 == true, "\(claim)")
         stalled.stop()
         try await stack.stop()
     }
