@@ -178,6 +178,7 @@ public final class KafkaConsumer: @unchecked Sendable {
                             batch.append(message)
                             if closesAt == nil { closesAt = .now + window }
                         }
+                        Self.noteHighWatermarks(of: &batch, handle: handle.pointer)
                         return .messages(batch)
                     }
                 } catch KafkaError.closed {
@@ -193,6 +194,25 @@ public final class KafkaConsumer: @unchecked Sendable {
             }
         }
         return nil
+    }
+
+    /// Sets each record's `highWatermark` from librdkafka's cache (no request), asked once per
+    /// partition of the batch: read after the batch's last poll, it is past every offset in it.
+    private static func noteHighWatermarks(of batch: inout [KafkaMessage], handle: OpaquePointer) {
+        var known: [String: [Int32: Int64?]] = [:]
+        for index in batch.indices {
+            let (topic, partition) = (batch[index].topic, batch[index].partition)
+            if let watermark = known[topic]?[partition] {
+                batch[index].highWatermark = watermark
+                continue
+            }
+            var low: Int64 = 0
+            var high: Int64 = -1
+            _ = rd_kafka_get_watermark_offsets(handle, topic, partition, &low, &high)
+            let watermark = high >= 0 ? high : nil
+            known[topic, default: [:]][partition] = .some(watermark)
+            batch[index].highWatermark = watermark
+        }
     }
 
     private enum PollOutcome: Sendable {
@@ -213,12 +233,7 @@ public final class KafkaConsumer: @unchecked Sendable {
             logger.debug("kafka consumer event", metadata: ["error": "\(KafkaError.text(message.err))"])
             return nil
         }
-        let topicName: UnsafePointer<CChar>? = message.rkt.flatMap { rd_kafka_topic_name($0) }
-        let topic = topicName.map { String(cString: $0) } ?? ""
-        // The cached watermark (no request): the fetch that brought this record set it.
-        var low: Int64 = 0
-        var high: Int64 = -1
-        if let topicName { _ = rd_kafka_get_watermark_offsets(handle, topicName, message.partition, &low, &high) }
+        let topic = message.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
         return KafkaMessage(
             topic: topic,
             partition: message.partition,
@@ -227,8 +242,7 @@ public final class KafkaConsumer: @unchecked Sendable {
             value: Self.bytes(message.payload, message.len),
             headers: Self.headers(of: raw),
             // Read after the poll: a rebalance it ran (the callback runs inside it) came first.
-            assignment: membership.takeUnretainedValue().generation,
-            highWatermark: high >= 0 ? high : nil
+            assignment: membership.takeUnretainedValue().generation
         )
     }
 

@@ -78,8 +78,9 @@ public struct KafkaMessage: Sendable {
     /// The consumer's assignment when the record was polled (`KafkaConsumer.assignment`): a
     /// record polled before a rebalance may belong to a partition that has moved since.
     public var assignment: Int
-    /// The partition's high watermark as the consumer last heard it (from the fetch that
-    /// brought the record, or a later one), nil when it had none: in one log it is always past
+    /// The partition's high watermark as the consumer had it when the record's batch was
+    /// taken (from the fetch that brought the record, or a later one), nil when it had none:
+    /// in one log it is always past
     /// every offset read, so an offset remembered at or past it came from another log (the
     /// topic recreated, the cluster replaced).
     public var highWatermark: Int64?

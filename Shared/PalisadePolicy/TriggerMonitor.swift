@@ -126,9 +126,11 @@ public final class TriggerMonitor: Sendable {
         var replacedLog: [String] = []
         for (index, event) in events.enumerated() {
             // Changed in place: a route's windows are copied once a batch, not once an event.
-            let generation = states[event.route]?.logGeneration ?? 0
-            guard states[event.route, default: TriggerRouteState()].admits(event.position, partitionEnd: event.partitionEnd) else { continue }
-            if states[event.route]?.logGeneration != generation { replacedLog.append(event.route) }
+            switch states[event.route, default: TriggerRouteState()].admit(event.position, partitionEnd: event.partitionEnd) {
+            case .redelivery: continue
+            case .newLog: replacedLog.append(event.route)
+            case .new: break
+            }
             firings += Self.count(event, eventIndex: index, on: &states[event.route, default: TriggerRouteState()], packs: packs)
             counted.insert(event.route)
         }

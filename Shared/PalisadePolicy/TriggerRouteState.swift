@@ -45,18 +45,28 @@ public struct TriggerRouteState: Sendable, Equatable {
         return position.offset <= newest
     }
 
+    /// What an event at `position` is to these windows.
+    enum Admission {
+        /// Not counted yet: to count.
+        case new
+        /// Counted already.
+        case redelivery
+        /// To count, in a log that replaced the one the offsets were counted in: they are
+        /// forgotten (the windows keep their events, which happened) and the generation moved on.
+        case newLog
+    }
+
     /// Whether the event at `position` is still to be counted, given its partition's high
-    /// watermark (`partitionEnd`). A log's high watermark is past every offset in it, so a
-    /// newest counted offset at or past it was counted in another log, which this one
-    /// replaced: the offsets are forgotten (the windows keep their events, which happened)
-    /// and the generation moves on, and the event counts. Otherwise as `counts`.
-    mutating func admits(_ position: StreamPosition?, partitionEnd: Int64?) -> Bool {
-        guard counts(position) else { return true }
-        guard let position, let partitionEnd, let newest = newestOffsets[position.partition], newest >= partitionEnd else { return false }
+    /// watermark (`partitionEnd`): as `counts`, except that a newest counted offset at or past
+    /// the watermark was counted in another log (a log's high watermark is past every offset
+    /// in it), which this one replaced.
+    mutating func admit(_ position: StreamPosition?, partitionEnd: Int64?) -> Admission {
+        guard counts(position) else { return .new }
+        guard let position, let partitionEnd, let newest = newestOffsets[position.partition], newest >= partitionEnd else { return .redelivery }
         newestOffsets.removeAll()
         self.position = nil
         logGeneration += 1
-        return true
+        return .newLog
     }
 
     /// Notes that the event at `position` is counted.
@@ -74,10 +84,9 @@ public struct TriggerRouteState: Sendable, Equatable {
 ///
 /// Format 3, little-endian: version; newest minute; position (partition -1 when none); the
 /// newest offset of each partition (a 16-bit count of partition and offset pairs); the log
-/// generation; the firing
-/// triggers (pack and trigger as UTF-8 with a 16-bit length); then the minute buckets and the
-/// hour buckets, each a count and, per bucket, its slot, period, events, errors, cost
-/// (IEEE 754 bits) and (bin, count) pairs. Formats 1 (without the newest offsets: its position
+/// generation; the firing triggers (pack and trigger as UTF-8 with a 16-bit length); then the
+/// minute buckets and the hour buckets, each a count and, per bucket, its slot, period,
+/// events, errors, cost (IEEE 754 bits) and (bin, count) pairs. Formats 1 (without the newest offsets: its position
 /// was the only partition it knew) and 2 (without the generation: 0) are still read.
 extension TriggerRouteState {
     static let snapshotVersion: UInt8 = 3
