@@ -268,6 +268,58 @@ struct PackStore: Sendable {
         }
     }
 
+    /// Every tenant's set revision, across tenants, in pages ordered by tenant id (through a
+    /// SECURITY DEFINER function: the service's role cannot read past its tenant otherwise).
+    func revisions(after tenant: UUID?, limit: Int32, logger: Logger) async throws -> [(tenant: UUID, revision: Int64)] {
+        let rows = try await database.client.query("SELECT tenant_id, revision FROM policy.pack_set_revisions(\(tenant), \(limit))",
+                                                   logger: logger)
+        var page: [(tenant: UUID, revision: Int64)] = []
+        for try await (tenant, revision) in rows.decode((UUID, Int64).self) { page.append((tenant, revision)) }
+        return page
+    }
+
+    /// What to do with a tenant's set once its row is locked.
+    enum Republication: Sendable, Equatable {
+        case leave
+        /// Publish the set as stored.
+        case asStored
+        /// Raise the revision to this first (the topic holds one the database does not).
+        case raised(to: Int64)
+    }
+
+    /// For republishing the tenant's set: reads its revision under the set's row lock, asks
+    /// `plan` what to do with it and, unless left, hands the (possibly raised) set to
+    /// `publish`. The lock is held until `publish` returns, so a change of the set made
+    /// meanwhile commits, and is published, after what `publish` sent. Nil when left.
+    func republish(scope: TenantScope, logger: Logger, plan: @Sendable (_ stored: Int64) -> Republication,
+                   publish: @Sendable (_ stored: Int64, _ revision: Int64, _ active: [ActiveEntry], PostgresConnection) async throws -> Void)
+        async throws -> (revision: Int64, active: [ActiveEntry])? {
+        try await database.withTenant(scope, logger: logger) { connection in
+            let rows = try await connection.query("SELECT revision FROM policy.pack_sets FOR UPDATE", logger: logger)
+            var stored: Int64 = 0
+            for try await value in rows.decode(Int64.self) { stored = value }
+            var revision = stored
+            switch plan(stored) {
+            case .leave:
+                return nil
+            case .asStored:
+                guard stored > 0 else { return nil }
+            case .raised(let target):
+                guard target > stored else { return nil }
+                // A tenant the topic knows and the database does not gets its row here; a
+                // first activation racing this waits on the row's key, and then comes after.
+                try await connection.query("""
+                    INSERT INTO policy.pack_sets (tenant_id, revision) VALUES (\(scope.tenantID), \(target))
+                    ON CONFLICT (tenant_id) DO UPDATE SET revision = GREATEST(policy.pack_sets.revision, EXCLUDED.revision)
+                    """, logger: logger)
+                revision = try await Self.revision(on: connection, logger: logger)
+            }
+            let active = try await Self.activeEntries(on: connection, logger: logger)
+            try await publish(stored, revision, active, connection)
+            return (revision, active)
+        }
+    }
+
     // MARK: Statements
 
     private static func revision(on connection: PostgresConnection, logger: Logger) async throws -> Int64 {

@@ -46,6 +46,9 @@ enum Policy: ServiceDefinition {
         }
         let expiry = ApprovalExpiry(store: approvals, outbox: outbox, logger: host.logger)
         let expirySeconds = try settings.integer("PALISADE_APPROVAL_EXPIRY_SWEEP_SECONDS", default: 5, range: 1...3600)
+        let repairSeconds = try settings.integer("PALISADE_POLICY_PACK_REPAIR_SECONDS", default: 60, range: 1...86_400)
+        let repair = PackSetRepair(consumer: try host.reader(of: [.policyPacks], name: "pack-repair"), store: packStore,
+                                   producer: host.producer, outbox: outbox, active: active, sealer: sealer, logger: host.logger)
         let recheckPacks = recheck > 0
             ? [PeriodicService(name: "active pack recheck", interval: active.recheck, logger: host.logger, tick: active.recheckAll)] : []
         try await host.run(router: router, services: [
@@ -53,6 +56,8 @@ enum Policy: ServiceDefinition {
             publisher,
             PeriodicService(name: "policy outbox relay", interval: .seconds(5), logger: host.logger, tick: outbox.relayOnce),
             PeriodicService(name: "approval expiry", interval: .seconds(expirySeconds), logger: host.logger, tick: expiry.expireOnce),
+            repair,
+            PeriodicService(name: "pack set repair", interval: .seconds(repairSeconds), logger: host.logger, tick: repair.sweep),
         ] + recheckPacks)
     }
 }

@@ -31,6 +31,9 @@ import Testing
         provider = try await StandInServer(script: "fake_llm.py", arguments: [], environment: environment)
         stack = try await ServiceStack(["policy", "incidents"], environment: environment, extra: [
             "PALISADE_POLICY_TRUSTED_KEYS_FILE": keysFile, "PALISADE_PROXY_UPSTREAM_HOSTS": "127.0.0.1",
+            // These tests forge sets on the topic that the repair would mend: it runs only at
+            // start here, and often only where a test starts a policy instance for it.
+            "PALISADE_POLICY_PACK_REPAIR_SECONDS": "86400",
         ])
     }
 
@@ -57,12 +60,19 @@ import Testing
         ])
     }
 
-    func activate(_ admin: APIClient, _ yaml: String, mode: String = "enforce") async throws -> Int64 {
+    /// Stores the pack, signed, without activating it.
+    @discardableResult
+    func create(_ admin: APIClient, _ yaml: String) async throws -> PolicyPack {
         let pack = try PackReader.read(yaml)
         let body = SignedPack(pack: pack, signature: try signingKey.sign(pack)).canonicalJSON.bytes
         let stored = try await HTTP.send(.POST, admin.base + "/v1/policy-packs", token: admin.credential, contentType: "application/json",
                                          body: Data(body))
         #expect(stored.status == 201, "\(stored.text)")
+        return pack
+    }
+
+    func activate(_ admin: APIClient, _ yaml: String, mode: String = "enforce") async throws -> Int64 {
+        let pack = try await create(admin, yaml)
         let activated = try await admin.post("/v1/policy-packs/\(pack.id)/activate", json: ["version": pack.version.description, "mode": mode])
         #expect(activated.status == 200, "\(activated.text)")
         return activated.json["revision"] as? Int64 ?? Int64(activated.json["revision"] as? Int ?? 0)
@@ -224,6 +234,91 @@ import Testing
                 return shadow.contains { $0["pack_id"] as? String == "lockdown" && $0["decision"] as? String == "deny" }
             }
         }
+        try await stack.stop()
+    }
+
+    /// The tenant's last set on the packs topic (what compaction will leave of it).
+    func lastSet(_ tenant: UUID) async throws -> Palisade_V1_PolicyPackSet? {
+        guard let message = try await environment.lastRecord(on: .policyPacks, key: tenant.uuidString.lowercased()) else { return nil }
+        return try Palisade_V1_PolicyPackSet(serializedBytes: message.value)
+    }
+
+    func storedRevision(_ tenant: UUID) async throws -> Int64? {
+        try await RuntimeRoleSession.administrator(environment).run { client in
+            let rows = try await client.query("SELECT revision FROM policy.pack_sets WHERE tenant_id = \(tenant)")
+            for try await revision in rows.decode(Int64.self) { return revision }
+            return nil
+        }
+    }
+
+    /// Whether `set` is sealed by the policy service and holds exactly `packs` (id and version).
+    func isStored(_ set: Palisade_V1_PolicyPackSet?, revision: Int64, packs: [String]) -> Bool {
+        guard let set, set.revision == revision else { return false }
+        let trust = PackSetTrust(keys: TrustedPackKeys([sealKey.verifyingKey]), allowUnsealed: false)
+        return trust.refusal(message: set.sealMessage, seal: set.sealSignature) == nil && set.packs.map { "\($0.packID) \($0.version)" } == packs
+    }
+
+    /// A newly started gateway finds a tenant's set only on the packs topic, and enforces none
+    /// when it is not there; so the policy service makes the topic end, for every tenant, with
+    /// the set the database holds: it publishes the set again when the topic lost it, when an
+    /// older publication landed after it, or when its last record is one no gateway takes; and
+    /// when the topic holds a later revision than the database (restored from a backup), it
+    /// raises the stored revision past it, since gateways take only later revisions.
+    @Test func thePacksTopicIsMadeToEndWithTheStoredSet() async throws {
+        let tenant = UUID()
+        let (admin, proxy) = try await tenantWithRoute(tenant)
+        // A set the topic lost: stored as an activation stores it, and never published.
+        try await create(admin, Self.guardPack(version: "1.0.0", rules: Self.forbidsModel))
+        try await RuntimeRoleSession.administrator(environment).run { client in
+            try await client.query("""
+                INSERT INTO policy.pack_activations (tenant_id, pack_id, version, mode, activated_by)
+                VALUES (\(tenant), 'llm-guard', '1.0.0', 'enforce', 'test')
+                """)
+            try await client.query("INSERT INTO policy.pack_sets (tenant_id, revision) VALUES (\(tenant), 1)")
+        }
+        #expect(try await chat(proxy, model: "forbidden").status == 200, "a set the topic does not hold is not enforced")
+        #expect(try await lastSet(tenant) == nil)
+
+        let repairer = try await stack.startAnother("policy", overrides: ["PALISADE_POLICY_PACK_REPAIR_SECONDS": "1"])
+        try await poll(timeout: .seconds(30), what: "the lost set published and enforced") {
+            try await chat(proxy, model: "forbidden").status == 403
+        }
+        #expect(isStored(try await lastSet(tenant), revision: 1, packs: ["llm-guard 1.0.0"]))
+
+        // An older set landing after the newest, as a late publication would.
+        let revision = try await activate(admin, Self.guardPack(version: "1.1.0", rules: Self.forbidsModel))
+        var older = packSet(tenant: tenant, revision: revision - 1, pack: nil, signature: nil)
+        try older.seal(with: sealKey)
+        try await send(older)
+        try await poll(timeout: .seconds(30), what: "the stored set last again after an older one") {
+            isStored(try await lastSet(tenant), revision: revision, packs: ["llm-guard 1.1.0"])
+        }
+
+        // A last record no gateway takes: unsealed.
+        try await send(packSet(tenant: tenant, revision: revision + 40, pack: nil, signature: nil))
+        try await poll(timeout: .seconds(30), what: "the stored set last again after an unsealed one") {
+            isStored(try await lastSet(tenant), revision: revision, packs: ["llm-guard 1.1.0"])
+        }
+        #expect(try await chat(proxy, model: "forbidden").status == 403)
+
+        // A later revision on the topic than in the database: gateways take it, and would
+        // ignore the database's next changes until their revisions passed it.
+        var ahead = packSet(tenant: tenant, revision: revision + 8, pack: nil, signature: nil)
+        try ahead.seal(with: sealKey)
+        try await send(ahead)
+        try await poll(timeout: .seconds(30), what: "the stored revision raised past the topic's and enforced") {
+            guard try await storedRevision(tenant) == revision + 9 else { return false }
+            guard isStored(try await lastSet(tenant), revision: revision + 9, packs: ["llm-guard 1.1.0"]) else { return false }
+            return try await chat(proxy, model: "forbidden").status == 403
+        }
+
+        // Each republication is in the ledger, with what was found.
+        try await poll(timeout: .seconds(30), what: "the republications in the ledger") {
+            let findings = try await admin.ledger(kind: "policy.pack_set_republished")
+                .compactMap { ($0["subject"] as? [String: Any])?["finding"] as? String }
+            return Set(findings) == ["missing", "behind", "unusable", "ahead"]
+        }
+        _ = try await repairer.terminate()
         try await stack.stop()
     }
 }

@@ -183,10 +183,11 @@ final class ServiceStack: @unchecked Sendable {
         try await replacement.waitUntilReady()
     }
 
-    /// One more instance of `service`, on a port of its own, configured like the stack's (the
-    /// caller stops it).
-    func startAnother(_ service: String) async throws -> ServiceProcess {
-        let process = try ServiceProcess(service, port: TestPorts.block(1)[0], environment: environment, extra: extra)
+    /// One more instance of `service`, on a port of its own, configured like the stack's but
+    /// for `overrides` (the caller stops it).
+    func startAnother(_ service: String, overrides: [String: String] = [:]) async throws -> ServiceProcess {
+        let process = try ServiceProcess(service, port: TestPorts.block(1)[0], environment: environment,
+                                         extra: extra.merging(overrides) { _, override in override })
         try await process.waitUntilReady()
         return process
     }
