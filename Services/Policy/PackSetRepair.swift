@@ -80,11 +80,12 @@ final class PackSetRepair: Service, Sendable {
     /// republishes where they differ. Runs only once everything the topic held at its start
     /// has been read: before that, a set not yet read would look lost.
     func sweep() async throws {
+        let read = tail.withLock { $0.positions }
         var ends: [Int32: Int64] = [:]
         for partition in 0..<Topic.policyPacks.partitions {
             ends[partition] = try await consumer.highWatermark(topic: Topic.policyPacks.name, partition: partition)
         }
-        let replaced = tail.withLock { $0.forgetReplaced(ends: ends) }
+        let replaced = tail.withLock { $0.forgetReplaced(ends: ends, read: read) }
         if !replaced.isEmpty { reportReplaced(replaced) }
         guard try await readUp(to: ends) else {
             logger.warning("pack set repair put off: the packs topic is not read up to its end yet")

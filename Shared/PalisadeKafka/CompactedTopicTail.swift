@@ -29,12 +29,15 @@ public struct CompactedTopicTail<Value: Sendable>: Sendable {
         return replaced
     }
 
-    /// Forgets every partition whose log now ends before where this reader got (`ends` are
-    /// high watermarks): in one log the end only moves on, so such a log was replaced. Returns
-    /// those partitions.
-    public mutating func forgetReplaced(ends: [Int32: Int64]) -> [Int32] {
-        let replaced = positions.compactMap { partition, position in
-            (ends[partition] ?? 0) < position ? partition : nil
+    /// Forgets every partition whose log ends before where this reader had got: in one log the
+    /// end only moves on, so such a log was replaced. `ends` are high watermarks asked after
+    /// `positions` was copied into `read`: compared with positions copied later, a record
+    /// written and read in between would pass for a replaced log. A partition read further
+    /// since is left alone (what was read since, it read from the new log, after taking its
+    /// first offset as the sign). Returns the partitions forgotten.
+    public mutating func forgetReplaced(ends: [Int32: Int64], read: [Int32: Int64]) -> [Int32] {
+        let replaced = read.compactMap { partition, position in
+            (ends[partition] ?? 0) < position && positions[partition] == position ? partition : nil
         }.sorted()
         for partition in replaced { forget(partition) }
         return replaced
