@@ -7,69 +7,38 @@ extension TestEnvironment {
     /// gives nil after `timeout`.
     func firstRecord<Value: Sendable>(on topic: String, timeout: Duration = .seconds(60),
                                       _ match: @escaping @Sendable (KafkaMessage) -> Value?) async throws -> Value? {
-        let consumer = try reader(of: topic)
-        let found = try await withThrowingTaskGroup(of: Value?.self) { group in
-            group.addTask {
-                for try await message in consumer.messages {
-                    if let value = match(message) { return value }
-                }
-                return nil
+        try await reading(try reader(of: topic), timeout: timeout, atDeadline: { nil }) { consumer in
+            for try await message in consumer.messages {
+                if let value = match(message) { return value }
             }
-            group.addTask {
-                // The deadline: stopping the consumer ends the other task's loop.
-                try? await Task.sleep(for: timeout)
-                consumer.stop()
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            consumer.stop()
-            group.cancelAll()
-            return first
+            return nil
         }
-        await consumer.close()
-        return found
     }
-}
 
-extension TestEnvironment {
     /// The last record of `key` on `topic` (what compaction will leave of it), reading the
     /// topic from its start to where it ended when asked; nil when it has none.
     func lastRecord(on topic: Topic, key: String, timeout: Duration = .seconds(60)) async throws -> KafkaMessage? {
         let consumer = try reader(of: topic.name)
-        var remaining: [Int32: Int64] = [:]
+        var ends: [Int32: Int64] = [:]
         for partition in 0..<topic.partitions {
             let end = try await consumer.highWatermark(topic: topic.name, partition: partition)
-            if end > 0 { remaining[partition] = end }
+            if end > 0 { ends[partition] = end }
         }
-        let ends = remaining
-        let last = try await withThrowingTaskGroup(of: KafkaMessage?.self) { group in
-            group.addTask {
-                var remaining = ends
-                var last: KafkaMessage?
-                if remaining.isEmpty { return nil }
-                for try await message in consumer.messages {
-                    if message.keyText == key { last = message }
-                    if let end = remaining[message.partition], message.offset + 1 >= end { remaining[message.partition] = nil }
-                    if remaining.isEmpty { return last }
-                }
-                throw TestSetupError("\(topic.name) ended before the offsets it had when asked")
+        return try await reading(consumer, timeout: timeout, atDeadline: {
+            throw TestSetupError("\(topic.name) not read to its end within \(timeout)")
+        }) { [ends] consumer in
+            var remaining = ends
+            var last: KafkaMessage?
+            if remaining.isEmpty { return nil }
+            for try await message in consumer.messages {
+                if message.keyText == key { last = message }
+                if let end = remaining[message.partition], message.offset + 1 >= end { remaining[message.partition] = nil }
+                if remaining.isEmpty { return last }
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                consumer.stop()
-                throw TestSetupError("\(topic.name) not read to its end within \(timeout)")
-            }
-            let last = try await group.next() ?? nil
-            consumer.stop()
-            group.cancelAll()
-            return last
+            throw TestSetupError("\(topic.name) ended before the offsets it had when asked")
         }
-        await consumer.close()
-        return last
     }
-}
 
-extension TestEnvironment {
     /// A consumer reading `topic` from its start, in a group of its own.
     func reader(of topic: String) throws -> KafkaConsumer {
         let brokers = try String(contentsOfFile: self["PALISADE_KAFKA_BROKERS_FILE"], encoding: .utf8)
@@ -78,5 +47,36 @@ extension TestEnvironment {
             configuration: KafkaConfiguration(bootstrapServers: brokers, clientID: "test-reader"),
             groupID: "test-reader-\(UUID().uuidString)", topics: [topic], logger: Logger(label: "test")
         )
+    }
+
+    /// Runs `read` on `consumer` until it returns or `timeout` passes; at the deadline the
+    /// consumer is stopped (which ends `read`'s loop) and `atDeadline` answers. Closes the
+    /// consumer.
+    private func reading<Value: Sendable>(_ consumer: KafkaConsumer, timeout: Duration,
+                                          atDeadline: @escaping @Sendable () throws -> Value?,
+                                          _ read: @escaping @Sendable (KafkaConsumer) async throws -> Value?) async throws -> Value? {
+        let outcome = await withTaskGroup(of: Result<Value?, any Error>?.self) { group in
+            group.addTask {
+                do { return .success(try await read(consumer)) } catch { return .failure(error) }
+            }
+            group.addTask {
+                // Cancelled: `read` answered first.
+                guard (try? await Task.sleep(for: timeout)) != nil else { return nil }
+                consumer.stop()
+                return Result { try atDeadline() }
+            }
+            var outcome: Result<Value?, any Error>?
+            for await next in group {
+                if let next {
+                    outcome = next
+                    break
+                }
+            }
+            consumer.stop()
+            group.cancelAll()
+            return outcome
+        }
+        await consumer.close()
+        return try outcome?.get() ?? nil
     }
 }
