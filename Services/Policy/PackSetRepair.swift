@@ -140,6 +140,20 @@ final class PackSetRepair: Service, Sendable {
         return nil
     }
 
+    /// What to do about a finding. A topic revision no later one can follow (a forged record,
+    /// in development without seals) is left: raising past it would overflow.
+    static func republication(_ finding: Finding?, topicRevision: Int64?) -> PackStore.Republication {
+        switch finding {
+        case nil:
+            return .leave
+        case .missing, .behind, .unusable:
+            return .asStored
+        case .ahead:
+            guard let topicRevision, topicRevision < .max else { return .leave }
+            return .raised(to: topicRevision + 1)
+        }
+    }
+
     /// Publishes the tenant's stored set again, deciding anew under the set's row lock (the
     /// topic may have caught up meanwhile). One tenant failing is logged; the next sweep tries
     /// it again.
@@ -148,11 +162,8 @@ final class PackSetRepair: Service, Sendable {
         let requestID = "pack-set-repair-\(UUID().uuidString.lowercased())"
         do {
             let outcome = try await store.republish(scope: scope, logger: logger) { stored in
-                switch self.finding(tenant, stored: stored) {
-                case nil: .leave
-                case .missing, .behind, .unusable: .asStored
-                case .ahead: .raised(to: ((self.topicRevision(tenant) ?? nil) ?? 0) + 1)
-                }
+                let last = self.topicRevision(tenant)
+                return Self.republication(Self.finding(stored: stored, last: last), topicRevision: last ?? nil)
             } publish: { stored, revision, active, connection in
                 let finding = revision > stored ? Finding.ahead : self.finding(tenant, stored: stored) ?? .behind
                 let topicRevision = self.topicRevision(tenant) ?? nil
