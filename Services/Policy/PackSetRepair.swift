@@ -106,6 +106,8 @@ final class PackSetRepair: Service, Sendable {
         // Tenants the topic holds a set for and the database does not.
         let onTopicOnly = tail.withLock { Array($0.records.keys) }.compactMap(UUID.init(uuidString:)).filter { !known.contains($0) }
         for tenant in onTopicOnly where finding(tenant, stored: 0) != nil { await repair(tenant) }
+        // What to alert on: sweeps put off or failing leave this behind.
+        Gauge(label: "palisade_policy_pack_repair_completed_seconds").record(Date().timeIntervalSince1970)
     }
 
     /// Waits, up to half a minute, until the reader has read everything before `ends`.

@@ -318,6 +318,16 @@ import Testing
                 .compactMap { ($0["subject"] as? [String: Any])?["finding"] as? String }
             return Set(findings) == ["missing", "behind", "unusable", "ahead"]
         }
+        // And counted (tenants earlier tests left behind may count too), with when a sweep
+        // last went through every tenant.
+        let metrics = try await HTTP.send(.GET, repairer.baseURL + "/metrics").text
+        func metric(_ series: String) -> Double? {
+            metrics.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+        }
+        for finding in ["missing", "behind", "unusable", "ahead"] {
+            #expect((metric("palisade_policy_pack_sets_republished_total{finding=\"\(finding)\"}") ?? 0) >= 1, "\(finding)")
+        }
+        #expect((metric("palisade_policy_pack_repair_completed_seconds") ?? 0) > Date().timeIntervalSince1970 - 600)
         _ = try await repairer.terminate()
         try await stack.stop()
     }
