@@ -1,3 +1,5 @@
+import Foundation
+
 /// A fixed set of names (a pack's roles, agents, actions, context keys) mapped to small
 /// integers, looked up by an FNV-1a hash of the UTF-8 bytes and one open-addressed probe run.
 ///
@@ -48,15 +50,26 @@ struct NameTable: Sendable {
         }
     }
 
+    /// FNV-1a of the name's UTF-8 bytes in normalization form C, so that names Swift calls
+    /// equal (canonically equivalent: "\u{212A}", the Kelvin sign, is "K") hash alike, as
+    /// `==` in the probe needs. ASCII is its own NFC: only other text is normalized.
     @inline(__always)
     private static func hash(_ name: String) -> Int {
-        let hashed = name.utf8.withContiguousStorageIfAvailable { bytes in
+        let ascii = name.utf8.withContiguousStorageIfAvailable { bytes -> UInt64? in
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            return hash
+            var high: UInt8 = 0
+            for byte in bytes {
+                high |= byte
+                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+            }
+            return high < 0x80 ? hash : nil
         }
-        var hash = hashed ?? name.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+        var hash = (ascii ?? nil) ?? fnv(name.unicodeScalars.allSatisfy(\.isASCII) ? name : name.precomposedStringWithCanonicalMapping)
         hash ^= hash >> 29
         return Int(truncatingIfNeeded: hash)
+    }
+
+    private static func fnv(_ text: String) -> UInt64 {
+        text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
     }
 }

@@ -115,6 +115,47 @@ import Testing
         #expect(decide(["admin"], agent: "unknown", "read", "tool:kb.article").effect == .deny)
     }
 
+    /// The engine compares names as Swift strings, where canonically equivalent spellings are
+    /// equal ("\u{212A}", the Kelvin sign, is "K"). Its name tables hashed bytes, so such a
+    /// spelling missed them: an agent the pack holds to a viewer, named with the sign, took the
+    /// roles the request gave it, and a context key so spelt escaped a rule in a small context
+    /// (a large one is looked up by `Dictionary`, which agreed with the strings).
+    @Test func namesSpeltDifferentlyButEqualAreTheSameName() throws {
+        let pack = try CompiledPack(PackReader.read("""
+            id: kelvin
+            version: 1.0.0
+            roles:
+              viewer:
+                permissions:
+                  - actions: [read]
+                    resources: ["*"]
+              Keeper:
+                permissions:
+                  - actions: ["*"]
+                    resources: ["*"]
+            agents:
+              Kbot: {roles: [viewer]}
+            rules:
+              - rule_id: no_secrets
+                when: 'context.Kind eq "secret"'
+                action: deny
+            """))
+        let kelvin = "\u{212A}"
+        #expect("\(kelvin)bot" == "Kbot")
+        func decide(_ roles: [String], agent: String? = nil, agentRoles: [String] = [], _ action: String,
+                    context: [String: PolicyValue] = [:]) -> PolicyEffect {
+            pack.decide(DecisionInput(user: "u", agent: agent, roles: roles, agentRoles: agentRoles, action: action,
+                                      resource: "tool:kb.article", context: context)).effect
+        }
+        #expect(decide(["Keeper"], agent: "Kbot", agentRoles: ["Keeper"], "delete") == .deny)
+        #expect(decide(["Keeper"], agent: "\(kelvin)bot", agentRoles: ["Keeper"], "delete") == .deny)
+        #expect(decide(["\(kelvin)eeper"], "delete") == .allow)
+        #expect(decide(["Keeper"], "read", context: ["\(kelvin)ind": .string("secret")]) == .deny)
+        var large: [String: PolicyValue] = ["\(kelvin)ind": .string("secret")]
+        for index in 0..<8 { large["filler\(index)"] = .number(Double(index)) }
+        #expect(decide(["Keeper"], "read", context: large) == .deny)
+    }
+
     @Test func rulesOnlyTightenWhatRolesGrant() {
         let night = decide(["admin"], "execute", "tool:export.csv", context: ["hour": .number(3)])
         #expect(night.effect == .deny && night.reason == .ruleMatched)
