@@ -28,7 +28,7 @@ struct NameTable: Sendable {
         while size < names.count * 2 { size *= 2 }
         var slots = [Int32](repeating: -1, count: size)
         for (index, name) in names.enumerated() {
-            var slot = Self.hash(name) & (size - 1)
+            var slot = Self.hash(Self.normalized(name)) & (size - 1)
             while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
             slots[slot] = Int32(index)
         }
@@ -38,10 +38,19 @@ struct NameTable: Sendable {
         mask = size - 1
     }
 
-    /// The value stored for `name`, if the table has it.
+    /// The value stored for `name`, if the table has it. Names are equal as Swift strings
+    /// are (canonically equivalent: "\u{212A}", the Kelvin sign, is "K"), while the hash is of
+    /// bytes: names are placed by the bytes of their NFC form, and a name that is not ASCII
+    /// (ASCII is its own NFC) and missed is looked for again by its NFC form.
     @inline(__always)
     func value(of name: String) -> Int? {
-        var slot = Self.hash(name) & mask
+        if let value = probe(name, hash: Self.hash(name)) { return value }
+        return name.utf8.allSatisfy({ $0 < 0x80 }) ? nil : normalizedValue(of: name)
+    }
+
+    @inline(__always)
+    private func probe(_ name: String, hash: Int) -> Int? {
+        var slot = hash & mask
         while true {
             let index = Int(slots[slot])
             if index < 0 { return nil }
@@ -50,26 +59,24 @@ struct NameTable: Sendable {
         }
     }
 
-    /// FNV-1a of the name's UTF-8 bytes in normalization form C, so that names Swift calls
-    /// equal (canonically equivalent: "\u{212A}", the Kelvin sign, is "K") hash alike, as
-    /// `==` in the probe needs. ASCII is its own NFC: only other text is normalized.
-    @inline(__always)
-    private static func hash(_ name: String) -> Int {
-        let ascii = name.utf8.withContiguousStorageIfAvailable { bytes -> UInt64? in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            var high: UInt8 = 0
-            for byte in bytes {
-                high |= byte
-                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-            }
-            return high < 0x80 ? hash : nil
-        }
-        var hash = (ascii ?? nil) ?? fnv(name.unicodeScalars.allSatisfy(\.isASCII) ? name : name.precomposedStringWithCanonicalMapping)
-        hash ^= hash >> 29
-        return Int(truncatingIfNeeded: hash)
+    @inline(never)
+    private func normalizedValue(of name: String) -> Int? {
+        probe(name, hash: Self.hash(Self.normalized(name)))
     }
 
-    private static func fnv(_ text: String) -> UInt64 {
-        text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+    private static func normalized(_ name: String) -> String {
+        name.utf8.allSatisfy { $0 < 0x80 } ? name : name.precomposedStringWithCanonicalMapping
+    }
+
+    @inline(__always)
+    private static func hash(_ name: String) -> Int {
+        let hashed = name.utf8.withContiguousStorageIfAvailable { bytes in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            return hash
+        }
+        var hash = hashed ?? name.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+        hash ^= hash >> 29
+        return Int(truncatingIfNeeded: hash)
     }
 }
