@@ -167,8 +167,9 @@ final class PackSetRepair: Service, Sendable {
                 let last = self.topicRevision(tenant)
                 return Self.republication(Self.finding(stored: stored, last: last), topicRevision: last ?? nil)
             } publish: { stored, revision, active, connection in
-                let finding = revision > stored ? Finding.ahead : self.finding(tenant, stored: stored) ?? .behind
-                let topicRevision = self.topicRevision(tenant) ?? nil
+                let last = self.topicRevision(tenant)
+                let finding = revision > stored ? Finding.ahead : Self.finding(stored: stored, last: last) ?? .behind
+                let topicRevision = last ?? nil
                 var subject: [String: JSONValue] = ["revision": .integer(revision), "finding": .string(finding.rawValue)]
                 if let topicRevision { subject["topic_revision"] = .integer(topicRevision) }
                 if revision != stored { subject["stored_revision"] = .integer(stored) }

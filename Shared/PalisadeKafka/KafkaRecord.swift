@@ -80,9 +80,8 @@ public struct KafkaMessage: Sendable {
     public var assignment: Int
     /// The partition's high watermark as the consumer had it when the record's batch was
     /// taken (from the fetch that brought the record, or a later one), nil when it had none:
-    /// in one log it is always past
-    /// every offset read, so an offset remembered at or past it came from another log (the
-    /// topic recreated, the cluster replaced).
+    /// in one log it is always past every offset read, so an offset remembered at or past it
+    /// came from another log (the topic recreated, the cluster replaced).
     public var highWatermark: Int64?
 
     public init(topic: String, partition: Int32, offset: Int64, key: [UInt8], value: [UInt8], headers: [KafkaHeader], assignment: Int = 0,

@@ -59,9 +59,10 @@ struct NameTable: Sendable {
         }
     }
 
+    /// For a name that is not ASCII.
     @inline(never)
     private func normalizedValue(of name: String) -> Int? {
-        probe(name, hash: Self.hash(Self.normalized(name)))
+        probe(name, hash: Self.hash(name.precomposedStringWithCanonicalMapping))
     }
 
     private static func normalized(_ name: String) -> String {

@@ -86,8 +86,9 @@ public struct TriggerRouteState: Sendable, Equatable {
 /// newest offset of each partition (a 16-bit count of partition and offset pairs); the log
 /// generation; the firing triggers (pack and trigger as UTF-8 with a 16-bit length); then the
 /// minute buckets and the hour buckets, each a count and, per bucket, its slot, period,
-/// events, errors, cost (IEEE 754 bits) and (bin, count) pairs. Formats 1 (without the newest offsets: its position
-/// was the only partition it knew) and 2 (without the generation: 0) are still read.
+/// events, errors, cost (IEEE 754 bits) and (bin, count) pairs. Formats 1 (without the newest
+/// offsets: its position was the only partition it knew) and 2 (without the generation: 0)
+/// are still read.
 extension TriggerRouteState {
     static let snapshotVersion: UInt8 = 3
 

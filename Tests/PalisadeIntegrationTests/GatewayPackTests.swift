@@ -107,9 +107,7 @@ import Testing
     }
 
     func send(_ set: Palisade_V1_PolicyPackSet) async throws {
-        let brokers = try String(contentsOfFile: environment["PALISADE_KAFKA_BROKERS_FILE"], encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: brokers, clientID: "test-forger"),
+        let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: try environment.kafkaBrokers(), clientID: "test-forger"),
                                          logger: Logger(label: "test"))
         _ = try await producer.send(KafkaRecord(topic: .policyPacks, tenantID: set.tenantID, protobuf: try set.serializedBytes(),
                                                 trace: RecordTrace(requestID: "forged")))
@@ -320,14 +318,10 @@ import Testing
         }
         // And counted (tenants earlier tests left behind may count too), with when a sweep
         // last went through every tenant.
-        let metrics = try await HTTP.send(.GET, repairer.baseURL + "/metrics").text
-        func metric(_ series: String) -> Double? {
-            metrics.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }
-        }
         for finding in ["missing", "behind", "unusable", "ahead"] {
-            #expect((metric("palisade_policy_pack_sets_republished_total{finding=\"\(finding)\"}") ?? 0) >= 1, "\(finding)")
+            #expect((try await repairer.metric("palisade_policy_pack_sets_republished_total{finding=\"\(finding)\"}") ?? 0) >= 1, "\(finding)")
         }
-        #expect((metric("palisade_policy_pack_repair_completed_seconds") ?? 0) > Date().timeIntervalSince1970 - 600)
+        #expect((try await repairer.metric("palisade_policy_pack_repair_completed_seconds") ?? 0) > Date().timeIntervalSince1970 - 600)
         _ = try await repairer.terminate()
         try await stack.stop()
     }

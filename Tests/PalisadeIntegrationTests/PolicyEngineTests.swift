@@ -467,9 +467,7 @@ import Testing
 
     /// A metric of the policy service, from its `/metrics`.
     func policyMetric(_ name: String) async throws -> Double? {
-        let text = try await HTTP.send(.GET, (stack["policy"]?.baseURL ?? "") + "/metrics").text
-        let line = text.split(separator: "\n").first { $0.hasPrefix(name + " ") || $0.hasPrefix(name + "{") }
-        return line?.split(separator: " ").last.flatMap { Double($0) }
+        try await stack["policy"]?.metric(name)
     }
 
     @Test func triggerWindowsSurviveRestartsAndCrashesOfThePolicyService() async throws {

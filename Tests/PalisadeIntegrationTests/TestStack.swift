@@ -224,6 +224,14 @@ final class ServiceProcess: @unchecked Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
+    /// A series from the service's `/metrics`: `name` alone is the first series of that metric,
+    /// `name{labels}` the one with exactly those labels; nil when it has none.
+    func metric(_ series: String) async throws -> Double? {
+        let text = try await HTTP.send(.GET, baseURL + "/metrics").text
+        let line = text.split(separator: "\n").first { $0.hasPrefix(series + " ") || $0.hasPrefix(series + "{") }
+        return line?.split(separator: " ").last.flatMap { Double($0) }
+    }
+
     /// Polls `/readyz` until it answers 200 or the deadline passes.
     func waitUntilReady(timeout: Duration = .seconds(60)) async throws {
         try await poll(timeout: timeout, what: "\(service) ready") {

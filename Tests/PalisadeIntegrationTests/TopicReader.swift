@@ -39,12 +39,15 @@ extension TestEnvironment {
         }
     }
 
+    /// The dev broker's bootstrap servers (`scripts/test` writes them to a file).
+    func kafkaBrokers() throws -> String {
+        try String(contentsOfFile: self["PALISADE_KAFKA_BROKERS_FILE"], encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// A consumer reading `topic` from its start, in a group of its own.
     func reader(of topic: String) throws -> KafkaConsumer {
-        let brokers = try String(contentsOfFile: self["PALISADE_KAFKA_BROKERS_FILE"], encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        return try KafkaConsumer(
-            configuration: KafkaConfiguration(bootstrapServers: brokers, clientID: "test-reader"),
+        try KafkaConsumer(
+            configuration: KafkaConfiguration(bootstrapServers: try kafkaBrokers(), clientID: "test-reader"),
             groupID: "test-reader-\(UUID().uuidString)", topics: [topic], logger: Logger(label: "test")
         )
     }
