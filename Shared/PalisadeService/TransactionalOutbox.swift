@@ -37,6 +37,9 @@ public struct TransactionalOutbox: Sendable {
     private let pendingTenants: String
     private let service: String
     private let logger: Logger
+    /// One flush per tenant at a time (shared by every copy of this outbox), so that a
+    /// tenant's records are sent in the order they were staged.
+    private let flushes = CoalescedRuns<UUID, Result<Int, any Error>>()
 
     public init(database: Database, producer: KafkaProducer, table: String, pendingTenantsFunction: String, service: String, logger: Logger) {
         precondition(Self.isQualifiedName(table) && Self.isQualifiedName(pendingTenantsFunction), "outbox names are schema.identifier")
@@ -67,10 +70,20 @@ public struct TransactionalOutbox: Sendable {
     /// After a change committed: publishes the tenant's pending records (the change's own among
     /// them). A failure is logged and left to the relay: the change itself stands.
     public func flush(tenant: UUID, logger: Logger) async {
-        do {
-            _ = try await publishPending(tenant: tenant, limit: 500, logger: logger)
-        } catch {
+        if case .failure(let error) = await publishInTurn(tenant: tenant, logger: logger) {
             logger.warning("outbox records left for the relay", metadata: ["tenant_id": "\(tenant)", "error": "\(error)"])
+        }
+    }
+
+    /// Publishes the tenant's pending records once no other flush of the tenant is sending: a
+    /// flush that overlapped another could send an older record after a newer one.
+    private func publishInTurn(tenant: UUID, logger: Logger) async -> Result<Int, any Error> {
+        await flushes.run(tenant) {
+            do {
+                return .success(try await publishPending(tenant: tenant, limit: 500, logger: logger))
+            } catch {
+                return .failure(error)
+            }
         }
     }
 
@@ -87,13 +100,14 @@ public struct TransactionalOutbox: Sendable {
         var tenants: [UUID] = []
         for try await tenant in rows.decode(UUID.self) { tenants.append(tenant) }
         for tenant in tenants {
-            let count = try await publishPending(tenant: tenant, limit: 500, logger: logger)
+            let count = try await publishInTurn(tenant: tenant, logger: logger).get()
             if count > 0 { logger.info("relayed outbox records", metadata: ["count": "\(count)", "tenant_id": "\(tenant)"]) }
         }
     }
 
     /// Publishes up to `limit` pending records of one tenant, oldest first, in one produce call.
-    func publishPending(tenant: UUID, limit: Int, logger: Logger) async throws -> Int {
+    /// Callers go through `publishInTurn`.
+    private func publishPending(tenant: UUID, limit: Int, logger: Logger) async throws -> Int {
         let scope = TenantScope.service(service, tenantID: tenant)
         let pending = try await database.withTenant(scope, logger: logger) { connection in
             var binds = PostgresBindings()

@@ -256,6 +256,35 @@ import Testing
         return trust.refusal(message: set.sealMessage, seal: set.sealSignature) == nil && set.packs.map { "\($0.packID) \($0.version)" } == packs
     }
 
+    /// Changes of one tenant's set made at once are sent in the order they were stored: two
+    /// overlapping outbox flushes could send an older set after a newer one, and compaction
+    /// would then leave the older one for every gateway started later.
+    @Test func setsChangedAtOnceLeaveTheTopicEndingWithTheStoredOne() async throws {
+        let tenant = UUID()
+        let admin = APIClient(base: stack.gatewayURL, credential: try await environment.token(tenant: tenant))
+        let versions = (0..<8).map { "2.\($0).0" }
+        for version in versions { try await create(admin, Self.guardPack(version: version, rules: Self.forbidsModel)) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for version in versions {
+                group.addTask {
+                    let activated = try await admin.post("/v1/policy-packs/llm-guard/activate", json: ["version": version, "mode": "enforce"])
+                    #expect(activated.status == 200, "\(activated.text)")
+                }
+            }
+            try await group.waitForAll()
+        }
+        let stored = try #require(try await storedRevision(tenant))
+        #expect(stored == Int64(versions.count))
+        try await poll(timeout: .seconds(30), what: "every outbox record of the tenant published") {
+            try await RuntimeRoleSession.administrator(environment).run { client in
+                let rows = try await client.query("SELECT count(*) FROM policy.outbox WHERE tenant_id = \(tenant) AND published_at IS NULL")
+                for try await pending in rows.decode(Int64.self) { return pending == 0 }
+                return false
+            }
+        }
+        #expect(try await lastSet(tenant)?.revision == stored)
+    }
+
     /// A newly started gateway finds a tenant's set only on the packs topic, and enforces none
     /// when it is not there; so the policy service makes the topic end, for every tenant, with
     /// the set the database holds: it publishes the set again when the topic lost it, when an

@@ -1,5 +1,4 @@
 import PalisadeAuth
-import Synchronization
 import Testing
 
 /// The edge's caches: entries expire, a full cache still takes new ones, and a key that many
@@ -59,58 +58,5 @@ import Testing
         await #expect(throws: Unreachable.self) { try await cache.value(for: "key") { throw Unreachable() } }
         #expect(cache.value(for: "key") == nil)
         #expect(try await cache.value(for: "key") { 3 } == 3)
-    }
-
-    /// Polls `condition` until it holds, yielding in between; fails after five seconds.
-    private func waitUntil(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(5)
-        while !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("condition not met within 5 s")
-                return
-            }
-            await Task.yield()
-        }
-    }
-}
-
-private final class Tally: Sendable {
-    private let value = Mutex(0)
-    var count: Int { value.withLock { $0 } }
-    func add() { value.withLock { $0 += 1 } }
-}
-
-/// A load that waits until opened, counting how many times it ran.
-private final class GatedLoad: Sendable {
-    private struct State {
-        var runs = 0
-        var isOpen = false
-        var waiting: [CheckedContinuation<Void, Never>] = []
-    }
-
-    private let state = Mutex(State())
-
-    var runs: Int { state.withLock { $0.runs } }
-
-    func run(returning value: Int) async throws -> Int {
-        state.withLock { $0.runs += 1 }
-        await withCheckedContinuation { continuation in
-            let resumeNow = state.withLock { state in
-                if state.isOpen { return true }
-                state.waiting.append(continuation)
-                return false
-            }
-            if resumeNow { continuation.resume() }
-        }
-        return value
-    }
-
-    func open() {
-        let waiting = state.withLock { state in
-            state.isOpen = true
-            defer { state.waiting.removeAll() }
-            return state.waiting
-        }
-        for continuation in waiting { continuation.resume() }
     }
 }
