@@ -6,8 +6,10 @@
 ///
 /// Strict: one value with optional white space around it, no trailing commas, no comments,
 /// escapes checked (lone surrogates refused), UTF-8 checked. Integers without a fraction or
-/// exponent that fit in Int64 are `.integer`, other numbers `.number`. A repeated key keeps its
-/// last value.
+/// exponent that fit in Int64 are `.integer`, other numbers `.number`. A member name repeated in
+/// one object is refused (I-JSON, RFC 7493 §2.3): parsers differ on which of the values counts,
+/// and the gateway scans the value it reads while the provider gets the body as sent, so a
+/// first-wins provider would act on text the scan never saw.
 public struct JSONReader {
     public struct Failure: Error, Sendable, Equatable {
         /// Byte offset of the problem.
@@ -117,12 +119,17 @@ public struct JSONReader {
         while true {
             skipWhiteSpace()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw fail("a member name (a string) is expected") }
+            let keyOffset = offset
             let key = try string()
             skipWhiteSpace()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw fail("':' is expected after a member name") }
             offset += 1
             skipWhiteSpace()
-            members[key] = try value()
+            guard members.updateValue(try value(), forKey: key) == nil else {
+                // Named, cut short: the reason reaches answers and logs.
+                let name = key.unicodeScalars.count > 40 ? String(String.UnicodeScalarView(key.unicodeScalars.prefix(40))) + "…" : key
+                throw Failure(offset: keyOffset, reason: "the member name \"\(name)\" is repeated in one object")
+            }
             skipWhiteSpace()
             guard offset < bytes.count else { throw fail("the object is not closed") }
             if bytes[offset] == UInt8(ascii: ",") {

@@ -68,6 +68,8 @@ import Testing
         "", " ", "[1,]", "{\"a\":1,}", "[1 2]", "{\"a\" 1}", "{a:1}", "'a'", "01", "1.", ".5", "-", "1e", "+1", "tru", "nul", "NaN",
         "Infinity", "[", "{", "\"abc", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"a\u{1}b\"", "1 2",
         "[1]x", "// c\n1", "1e999", "{\"a\":1}}",
+        // A member name twice in one object, at any depth and however it is escaped.
+        "{\"a\":1,\"a\":1}", "[{\"a\":{\"b\":1,\"c\":2,\"b\":3}}]", "{\"a\":1,\"\\u0061\":2}",
     ])
     func invalidDocumentsAreRefused(_ text: String) {
         #expect(throws: JSONReader.Failure.self, "\(text)") { try JSONReader.parse(Array(text.utf8)) }

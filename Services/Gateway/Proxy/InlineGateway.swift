@@ -75,7 +75,14 @@ struct InlineGateway: Sendable {
         }
         var call = CallRecord(tenantID: scope.tenantID, requestID: context.requestID, subject: claims.sub.value, routeID: routeID, provider: provider)
         let body = try await MessageBody.collect(request, limit: route.requestLimitBytes)
-        guard let json = try? JSONReader.parse(body), case .object = json else {
+        let json: JSONValue
+        do {
+            json = try JSONReader.parse(body)
+        } catch {
+            return refusal(provider, status: .badRequest, "the request body is not valid JSON: \(error.reason) (byte \(error.offset))",
+                           code: "invalid_json", call: &call, context)
+        }
+        guard case .object = json else {
             return refusal(provider, status: .badRequest, "the request body must be a JSON object", code: "invalid_json", call: &call, context)
         }
         call.model = json["model"]?.stringValue ?? ""
