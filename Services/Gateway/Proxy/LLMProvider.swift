@@ -61,7 +61,9 @@ enum LLMProvider: String, Sendable {
         return texts
     }
 
-    /// Strings of a content field: a string, or blocks with `text` (and tool results' content).
+    /// Strings of a content field: a string, or blocks with `text`, the content of tool and
+    /// search results, and documents given as plain text (Anthropic's `document` blocks, whose
+    /// text is in `source.data` or `source.content`: the commonest carrier of indirect injection).
     private static func texts(in content: JSONValue?) -> [String] {
         switch content {
         case .string(let text)?:
@@ -71,6 +73,10 @@ enum LLMProvider: String, Sendable {
                 var found: [String] = []
                 if let text = block["text"]?.stringValue { found.append(text) }
                 if let nested = block["content"] { found += texts(in: nested) }
+                if let source = block["source"] {
+                    if source["type"]?.stringValue == "text", let data = source["data"]?.stringValue { found.append(data) }
+                    if let nested = source["content"] { found += texts(in: nested) }
+                }
                 return found
             }
         default:
