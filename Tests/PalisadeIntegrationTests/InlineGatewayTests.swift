@@ -156,6 +156,37 @@ import Testing
         #expect(escaped.headers["x-palisade-decision"] == "redact")
         #expect(!escaped.text.contains("mailbox.org"))
 
+        // A value also leaves in tool-call arguments: redacted inside them, and they still parse.
+        let toolCall = try await chat(tenant, model: "tool-card")
+        #expect(toolCall.headers["x-palisade-decision"] == "redact")
+        let call = (((toolCall.json["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["tool_calls"] as? [[String: Any]])?.first
+        let arguments = try #require((call?["function"] as? [String: Any])?["arguments"] as? String, "\(toolCall.text)")
+        let parsed = try JSONSerialization.jsonObject(with: Data(arguments.utf8)) as? [String: Any]
+        #expect(parsed?["card"] as? String == "[redacted:payment_card]")
+        #expect(parsed?["amount"] as? Int == 12)
+        let toolUse = try await messages(tenant, model: "tool-card")
+        #expect(toolUse.headers["x-palisade-decision"] == "redact")
+        #expect(((toolUse.json["content"] as? [[String: Any]])?.last?["input"] as? [String: Any])?["card"] as? String == "[redacted:payment_card]")
+
+        // Per-token detail would spell a redacted value out again, whole or streamed.
+        for stream in [false, true] {
+            let detailed = try await tenant.proxy.post("/v1/proxy/openai/v1/chat/completions", json: [
+                "model": "card", "stream": stream, "logprobs": true, "messages": [["role": "user", "content": "Which card?"]],
+            ])
+            // (A stream's headers leave before its text is scanned.)
+            #expect(stream || detailed.headers["x-palisade-decision"] == "redact")
+            let events = stream
+                ? detailed.text.components(separatedBy: "\n").filter { $0.hasPrefix("data: {") }.map { String($0.dropFirst(6)) }
+                : [detailed.text]
+            let tokens = events.flatMap { event -> [String] in
+                let object = try? JSONSerialization.jsonObject(with: Data(event.utf8)) as? [String: Any]
+                let choice = (object?["choices"] as? [[String: Any]])?.first
+                return ((choice?["logprobs"] as? [String: Any])?["content"] as? [[String: Any]] ?? []).compactMap { $0["token"] as? String }
+            }
+            #expect(!tokens.joined().contains("4111 1111 1111 1111"), "stream: \(stream)")
+            #expect(!tokens.isEmpty || !stream, "tokens of text that was not redacted keep their detail")
+        }
+
         // Three characters a delta: the key and the card arrive split over dozens of events.
         for streamed in [try await chat(tenant, model: "secret-and-card", stream: true),
                          try await messages(tenant, model: "secret-and-card", stream: true)] {

@@ -27,6 +27,11 @@ ERRORS = {
 lock = threading.Lock()
 
 
+def token_detail(pieces):
+    """OpenAI's logprobs for these tokens: each token's text and bytes."""
+    return {"content": [{"token": piece, "logprob": -0.1, "bytes": list(piece.encode()), "top_logprobs": []} for piece in pieces]}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--log", required=True)
@@ -69,6 +74,22 @@ def main():
                 return self.reply(200, {"object": "list", "data": [{"object": "embedding", "index": 0, "embedding": [0.1, 0.2]}],
                                         "model": model, "usage": {"prompt_tokens": 3, "total_tokens": 3}})
             anthropic = self.path.endswith("/messages")
+            pieces = [text[i:i + args.chunk] for i in range(0, len(text), args.chunk)]
+            logprobs = bool((body or {}).get("logprobs"))
+            if model == "tool-card" and not stream:
+                # The model hands a card number to a tool: arguments are JSON text (OpenAI) or an object.
+                arguments = {"card": "4111 1111 1111 1111", "amount": 12}
+                if anthropic:
+                    return self.reply(200, {"id": "msg_1", "type": "message", "role": "assistant", "model": model,
+                                            "content": [{"type": "text", "text": "Paying now."},
+                                                        {"type": "tool_use", "id": "toolu_1", "name": "pay", "input": arguments}],
+                                            "stop_reason": "tool_use", "usage": {"input_tokens": 5, "output_tokens": 9}})
+                return self.reply(200, {"id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": model,
+                                        "choices": [{"index": 0, "message": {"role": "assistant", "content": None, "tool_calls": [
+                                            {"id": "call_1", "type": "function",
+                                             "function": {"name": "pay", "arguments": json.dumps(arguments)}}]},
+                                                     "finish_reason": "tool_calls"}],
+                                        "usage": {"prompt_tokens": 5, "completion_tokens": 9, "total_tokens": 14}})
             if not stream:
                 if anthropic:
                     return self.reply(200, {"id": "msg_1", "type": "message", "role": "assistant", "model": model,
@@ -76,13 +97,13 @@ def main():
                                             "usage": {"input_tokens": 5, "output_tokens": 9}})
                 return self.reply(200, {"id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": model,
                                         "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
+                                                     "logprobs": token_detail(pieces) if logprobs else None,
                                                      "finish_reason": "stop"}],
                                         "usage": {"prompt_tokens": 5, "completion_tokens": 9, "total_tokens": 14}})
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
-            pieces = [text[i:i + args.chunk] for i in range(0, len(text), args.chunk)]
             if anthropic:
                 events = [("message_start", {"type": "message_start", "message": {"id": "msg_1", "role": "assistant", "content": []}}),
                           ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})]
@@ -100,7 +121,8 @@ def main():
                     self.chunk(f"data: upstream note: the key {ANTHROPIC_KEY} was rotated\n\n")
                 for piece in pieces:
                     self.chunk("data: " + json.dumps({"id": "c1", "object": "chat.completion.chunk", "choices": [
-                        {"index": 0, "delta": {"content": piece}, "finish_reason": None}]}) + "\n\n")
+                        {"index": 0, "delta": {"content": piece}, "logprobs": token_detail([piece]) if logprobs else None,
+                         "finish_reason": None}]}) + "\n\n")
                 self.chunk("data: " + json.dumps({"id": "c1", "object": "chat.completion.chunk", "choices": [
                     {"index": 0, "delta": {}, "finish_reason": "stop"}]}) + "\n\n")
                 self.chunk("data: [DONE]\n\n")

@@ -255,15 +255,15 @@ struct InlineGateway: Sendable {
         var found: [Finding] = []
         let redacted: RedactedAnswer
         if let json = payload.withUnsafeReadableBytes({ try? JSONReader.parse($0) }), case .object = json {
-            var rewritten = json
-            for (path, text) in provider.completionTexts(json) {
+            // Every string, not only the completion's text: a value also leaves in tool-call
+            // arguments, which the agent passes on to its tools.
+            let rewritten = try JSONStrings.rewriting(json) { text in
                 let findings = scanner.scan(text, detectors: .dataLoss).filter { $0.confidence >= OutputPolicy.minimumConfidence }
-                guard !findings.isEmpty else { continue }
+                guard !findings.isEmpty else { return nil }
                 found += findings
-                let redactedText = try Redactor.redact(text, findings: findings, vault: vaulted, mode: policy.redaction(for:))
-                rewritten = JSONPath.setting(.string(redactedText), at: path[...], in: rewritten)
+                return try Redactor.redact(text, findings: findings, vault: vaulted, mode: policy.redaction(for:))
             }
-            redacted = .json(rewritten)
+            redacted = .json(rewritten.map(provider.withoutTokenDetail) ?? json)
         } else {
             // Not a JSON object (a proxy's error page, an answer nested deeper than the reader
             // follows): what the raw scan found is redacted in the text itself, so nothing found

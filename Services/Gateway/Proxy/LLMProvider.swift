@@ -86,20 +86,15 @@ enum LLMProvider: String, Sendable {
 
     // MARK: Completions
 
-    /// The completion's text fields as paths into the JSON, for scanning and rewriting.
-    func completionTexts(_ body: JSONValue) -> [(path: [JSONPath.Step], text: String)] {
-        switch self {
-        case .openai:
-            guard case .array(let choices)? = body["choices"] else { return [] }
-            return choices.enumerated().compactMap { index, choice in
-                choice["message"]?["content"]?.stringValue.map { ([.key("choices"), .index(index), .key("message"), .key("content")], $0) }
-            }
-        case .anthropic:
-            guard case .array(let blocks)? = body["content"] else { return [] }
-            return blocks.enumerated().compactMap { index, block in
-                block["text"]?.stringValue.map { ([.key("content"), .index(index), .key("text")], $0) }
-            }
+    /// A redacted answer without its per-token detail: OpenAI's `logprobs` list every token's
+    /// text, and so would spell out what was redacted.
+    func withoutTokenDetail(_ answer: JSONValue) -> JSONValue {
+        guard self == .openai, case .array(let choices)? = answer["choices"] else { return answer }
+        var stripped = answer
+        for index in choices.indices where choices[index]["logprobs"].map({ $0 != .null }) ?? false {
+            stripped = JSONPath.setting(.null, at: [.key("choices"), .index(index), .key("logprobs")], in: stripped)
         }
+        return stripped
     }
 
     /// A streamed event's text delta: which stream (choice or content block) and the text.
@@ -120,11 +115,15 @@ enum LLMProvider: String, Sendable {
         Int(truncatingIfNeeded: value?.integerValue ?? 0)
     }
 
-    /// The event with its text delta replaced.
+    /// The event with its text delta replaced (and, when the text changed, without the
+    /// per-token detail that would spell the original).
     func replacingDelta(_ event: JSONValue, with text: String) -> JSONValue {
         switch self {
-        case .openai: JSONPath.setting(.string(text), at: [.key("choices"), .index(0), .key("delta"), .key("content")], in: event)
-        case .anthropic: JSONPath.setting(.string(text), at: [.key("delta"), .key("text")], in: event)
+        case .openai:
+            let replaced = JSONPath.setting(.string(text), at: [.key("choices"), .index(0), .key("delta"), .key("content")], in: event)
+            return delta(event)?.text == text ? replaced : withoutTokenDetail(replaced)
+        case .anthropic:
+            return JSONPath.setting(.string(text), at: [.key("delta"), .key("text")], in: event)
         }
     }
 

@@ -1,0 +1,55 @@
+import PalisadeEvents
+
+/// Rewriting every string of parsed JSON, to redact a whole answer: its text, and whatever else
+/// a value can leave in (tool-call arguments, refusals). OpenAI's tool-call arguments are JSON
+/// inside a string; they are rewritten inside, so that the agent can still parse them.
+enum JSONStrings {
+    /// `value` with each string `rewrite` returns a replacement for (nil leaves it), or nil
+    /// when it returned none.
+    static func rewriting(_ value: JSONValue, _ rewrite: (String) throws -> String?) rethrows -> JSONValue? {
+        switch value {
+        case .string(let text):
+            if let inner = embeddedJSON(text) {
+                return try rewriting(inner, rewrite).map { .string(String(decoding: $0.canonicalJSON(), as: UTF8.self)) }
+            }
+            return try rewrite(text).map(JSONValue.string)
+        case .array(var items):
+            var changed = false
+            for index in items.indices {
+                guard let replacement = try rewriting(items[index], rewrite) else { continue }
+                items[index] = replacement
+                changed = true
+            }
+            return changed ? .array(items) : nil
+        case .object(var members):
+            var changed = false
+            for (key, member) in members {
+                guard let replacement = try rewriting(member, rewrite) else { continue }
+                members[key] = replacement
+                changed = true
+            }
+            return changed ? .object(members) : nil
+        case .null, .bool, .integer, .number:
+            return nil
+        }
+    }
+
+    /// The object or array a string spells, if it spells one.
+    private static func embeddedJSON(_ text: String) -> JSONValue? {
+        guard let first = text.utf8.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }),
+              first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else { return nil }
+        switch try? JSONReader.parse(Array(text.utf8)) {
+        case let value? where value.isContainer: return value
+        default: return nil
+        }
+    }
+}
+
+private extension JSONValue {
+    var isContainer: Bool {
+        switch self {
+        case .object, .array: true
+        default: false
+        }
+    }
+}
