@@ -62,6 +62,13 @@ import Testing
         ])
     }
 
+    /// The JSON objects of a streamed answer's events.
+    func streamedEvents(_ answer: HTTP.Answer) -> [[String: Any]] {
+        answer.text.components(separatedBy: "\n").filter { $0.hasPrefix("data: {") }.compactMap { line in
+            try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any]
+        }
+    }
+
     /// The text of a streamed answer's deltas, OpenAI or Anthropic.
     func streamedText(_ answer: HTTP.Answer) -> String {
         answer.text.components(separatedBy: "\n").filter { $0.hasPrefix("data: ") }.compactMap { line -> String? in
@@ -168,6 +175,20 @@ import Testing
         #expect(toolUse.headers["x-palisade-decision"] == "redact")
         #expect(((toolUse.json["content"] as? [[String: Any]])?.last?["input"] as? [String: Any])?["card"] as? String == "[redacted:payment_card]")
 
+        // Streamed, the arguments come a few characters an event, the card split over many.
+        let streamedCall = try await chat(tenant, model: "tool-card", stream: true)
+        let openAIArguments = streamedEvents(streamedCall).compactMap { event -> String? in
+            let delta = (event["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any]
+            return (((delta?["tool_calls"] as? [[String: Any]])?.first)?["function"] as? [String: Any])?["arguments"] as? String
+        }.joined()
+        let streamedUse = try await messages(tenant, model: "tool-card", stream: true)
+        let anthropicArguments = streamedEvents(streamedUse).compactMap { ($0["delta"] as? [String: Any])?["partial_json"] as? String }.joined()
+        for arguments in [openAIArguments, anthropicArguments] {
+            let parsed = try JSONSerialization.jsonObject(with: Data(arguments.utf8)) as? [String: Any]
+            #expect(parsed?["card"] as? String == "[redacted:payment_card]", "\(arguments)")
+            #expect(parsed?["amount"] as? Int == 12)
+        }
+
         // Per-token detail would spell a redacted value out again, whole or streamed.
         for stream in [false, true] {
             let detailed = try await tenant.proxy.post("/v1/proxy/openai/v1/chat/completions", json: [
@@ -175,12 +196,9 @@ import Testing
             ])
             // (A stream's headers leave before its text is scanned.)
             #expect(stream || detailed.headers["x-palisade-decision"] == "redact")
-            let events = stream
-                ? detailed.text.components(separatedBy: "\n").filter { $0.hasPrefix("data: {") }.map { String($0.dropFirst(6)) }
-                : [detailed.text]
+            let events = stream ? streamedEvents(detailed) : [detailed.json]
             let tokens = events.flatMap { event -> [String] in
-                let object = try? JSONSerialization.jsonObject(with: Data(event.utf8)) as? [String: Any]
-                let choice = (object?["choices"] as? [[String: Any]])?.first
+                let choice = (event["choices"] as? [[String: Any]])?.first
                 return ((choice?["logprobs"] as? [String: Any])?["content"] as? [[String: Any]] ?? []).compactMap { $0["token"] as? String }
             }
             #expect(!tokens.joined().contains("4111 1111 1111 1111"), "stream: \(stream)")

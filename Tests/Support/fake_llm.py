@@ -104,7 +104,9 @@ def main():
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
-            if anthropic:
+            if model == "tool-card":
+                self.stream_tool_call(anthropic, json.dumps({"card": "4111 1111 1111 1111", "amount": 12}))
+            elif anthropic:
                 events = [("message_start", {"type": "message_start", "message": {"id": "msg_1", "role": "assistant", "content": []}}),
                           ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})]
                 events += [("content_block_delta", {"type": "content_block_delta", "index": 0,
@@ -128,6 +130,25 @@ def main():
                 self.chunk("data: [DONE]\n\n")
             self.wfile.write(b"0\r\n\r\n")
             self.wfile.flush()
+
+        def stream_tool_call(self, anthropic, arguments):
+            """A tool call whose arguments arrive a few characters an event, as providers send them."""
+            pieces = [arguments[i:i + args.chunk] for i in range(0, len(arguments), args.chunk)]
+            if anthropic:
+                self.chunk("event: content_block_start\ndata: " + json.dumps({"type": "content_block_start", "index": 0, "content_block": {
+                    "type": "tool_use", "id": "toolu_1", "name": "pay", "input": {}}}) + "\n\n")
+                for piece in pieces:
+                    self.chunk("event: content_block_delta\ndata: " + json.dumps({"type": "content_block_delta", "index": 0, "delta": {
+                        "type": "input_json_delta", "partial_json": piece}}) + "\n\n")
+                self.chunk("event: content_block_stop\ndata: " + json.dumps({"type": "content_block_stop", "index": 0}) + "\n\n")
+                self.chunk("event: message_stop\ndata: " + json.dumps({"type": "message_stop"}) + "\n\n")
+                return
+            call = {"index": 0, "id": "call_1", "type": "function", "function": {"name": "pay", "arguments": ""}}
+            for delta in [{"role": "assistant", "tool_calls": [call]}] + [
+                    {"tool_calls": [{"index": 0, "function": {"arguments": piece}}]} for piece in pieces]:
+                self.chunk("data: " + json.dumps({"id": "c1", "object": "chat.completion.chunk", "choices": [
+                    {"index": 0, "delta": delta, "finish_reason": None}]}) + "\n\n")
+            self.chunk("data: [DONE]\n\n")
 
         def chunk(self, text):
             data = text.encode()

@@ -97,17 +97,41 @@ enum LLMProvider: String, Sendable {
         return stripped
     }
 
-    /// A streamed event's text delta: which stream (choice or content block) and the text.
-    func delta(_ event: JSONValue) -> (stream: Int, text: String)? {
+    /// A streamed event's piece of text: the stream it continues, the text, and where it is.
+    struct StreamedDelta: Sendable {
+        var stream: Int
+        var text: String
+        var path: [JSONPath.Step]
+    }
+
+    /// The event's piece of completion text or of tool-call arguments, which arrive as pieces of
+    /// JSON text and go through a redactor of their own, so that a value split over events is
+    /// still found. Each choice, content block and tool call is its own stream (OpenAI's tool
+    /// calls are numbered below zero, apart from its choices).
+    func delta(_ event: JSONValue) -> StreamedDelta? {
         switch self {
         case .openai:
-            guard case .array(let choices)? = event["choices"], choices.count == 1,
-                  let text = choices[0]["delta"]?["content"]?.stringValue else { return nil }
-            return (Self.streamIndex(choices[0]["index"]), text)
+            guard case .array(let choices)? = event["choices"], choices.count == 1, let delta = choices[0]["delta"] else { return nil }
+            let choice = Self.streamIndex(choices[0]["index"])
+            if let text = delta["content"]?.stringValue {
+                return StreamedDelta(stream: choice, text: text, path: [.key("choices"), .index(0), .key("delta"), .key("content")])
+            }
+            guard case .array(let calls)? = delta["tool_calls"], calls.count == 1,
+                  let arguments = calls[0]["function"]?["arguments"]?.stringValue else { return nil }
+            let call = Self.streamIndex(calls[0]["index"])
+            return StreamedDelta(stream: -1 &- (choice &<< 16 | call & 0xFFFF), text: arguments,
+                                 path: [.key("choices"), .index(0), .key("delta"), .key("tool_calls"), .index(0), .key("function"), .key("arguments")])
         case .anthropic:
-            guard event["type"]?.stringValue == "content_block_delta", let delta = event["delta"],
-                  delta["type"]?.stringValue == "text_delta", let text = delta["text"]?.stringValue else { return nil }
-            return (Self.streamIndex(event["index"]), text)
+            guard event["type"]?.stringValue == "content_block_delta", let delta = event["delta"] else { return nil }
+            let block = Self.streamIndex(event["index"])
+            switch delta["type"]?.stringValue {
+            case "text_delta":
+                return delta["text"]?.stringValue.map { StreamedDelta(stream: block, text: $0, path: [.key("delta"), .key("text")]) }
+            case "input_json_delta":
+                return delta["partial_json"]?.stringValue.map { StreamedDelta(stream: block, text: $0, path: [.key("delta"), .key("partial_json")]) }
+            default:
+                return nil
+            }
         }
     }
 
@@ -115,16 +139,11 @@ enum LLMProvider: String, Sendable {
         Int(truncatingIfNeeded: value?.integerValue ?? 0)
     }
 
-    /// The event with its text delta replaced (and, when the text changed, without the
-    /// per-token detail that would spell the original).
-    func replacingDelta(_ event: JSONValue, with text: String) -> JSONValue {
-        switch self {
-        case .openai:
-            let replaced = JSONPath.setting(.string(text), at: [.key("choices"), .index(0), .key("delta"), .key("content")], in: event)
-            return delta(event)?.text == text ? replaced : withoutTokenDetail(replaced)
-        case .anthropic:
-            return JSONPath.setting(.string(text), at: [.key("delta"), .key("text")], in: event)
-        }
+    /// The event with its piece of text replaced (and, when it changed, without the per-token
+    /// detail that would spell the original).
+    func replacing(_ delta: StreamedDelta, in event: JSONValue, with text: String) -> JSONValue {
+        let replaced = JSONPath.setting(.string(text), at: delta.path[...], in: event)
+        return delta.text == text ? replaced : withoutTokenDetail(replaced)
     }
 
     // MARK: Errors

@@ -3,7 +3,8 @@ import PalisadeEvents
 import PalisadeGuard
 
 /// The streamed completion, rewritten on its way through: server-sent events are read as they
-/// come, each text delta goes through its stream's `StreamRedactor`, and events leave in their
+/// come, each piece of text or of tool-call arguments goes through its stream's
+/// `StreamRedactor`, and events leave in their
 /// original order once their text is released — at most the route's hold-back window later.
 /// A finding the route blocks ends the stream with an error event in the provider's shape;
 /// events still held (which may carry the value) are never sent. Past the route's time budget
@@ -12,8 +13,8 @@ struct StreamRelay {
     private struct Queued {
         var event: ServerSentEvent
         var json: JSONValue?
-        /// The delta's stream and its piece index in that stream's redactor.
-        var piece: (stream: Int, index: Int)?
+        /// The event's piece of text as it came, and its index in its stream's redactor.
+        var piece: (delta: LLMProvider.StreamedDelta, index: Int)?
     }
 
     let provider: LLMProvider
@@ -90,14 +91,14 @@ struct StreamRelay {
             queue.append(Queued(event: try screened(event), json: nil, piece: nil))
             return
         }
-        let (stream, text) = delta
+        let stream = delta.stream
         let policy = self.policy
         var redactor = redactors[stream] ?? StreamRedactor(window: window, vault: vault, mode: { policy.redaction(for: $0) })
         let index = pushedCount(stream)
-        for piece in try redactor.push(text) { released[stream, default: [:]][piece.index] = piece.text }
+        for piece in try redactor.push(delta.text) { released[stream, default: [:]][piece.index] = piece.text }
         redactors[stream] = redactor
         counts[stream] = index + 1
-        queue.append(Queued(event: event, json: json, piece: (stream, index)))
+        queue.append(Queued(event: event, json: json, piece: (delta, index)))
         checkBlocks()
     }
 
@@ -132,15 +133,15 @@ struct StreamRelay {
         var out = ""
         while let first = queue.first {
             if let piece = first.piece {
-                guard let text = released[piece.stream]?[piece.index], let json = first.json else {
+                guard let text = released[piece.delta.stream]?[piece.index], let json = first.json else {
                     // Given up on: the event goes as it came.
                     guard isBypassed else { break }
                     out += first.event.encoded
                     queue.removeFirst()
                     continue
                 }
-                released[piece.stream]?[piece.index] = nil
-                let rewritten = provider.replacingDelta(json, with: text).canonicalJSON()
+                released[piece.delta.stream]?[piece.index] = nil
+                let rewritten = provider.replacing(piece.delta, in: json, with: text).canonicalJSON()
                 out += first.event.replacingData(String(decoding: rewritten, as: UTF8.self)).encoded
             } else {
                 out += first.event.encoded
