@@ -189,6 +189,11 @@ import Testing
             #expect(parsed?["amount"] as? Int == 12)
         }
 
+        // Thinking is text the client gets too.
+        let thinking = streamedEvents(try await messages(tenant, model: "thinking-card", stream: true))
+            .compactMap { ($0["delta"] as? [String: Any])?["thinking"] as? String }.joined()
+        #expect(thinking == "The card on file is [redacted:payment_card], expiring soon.")
+
         // Per-token detail would spell a redacted value out again, whole or streamed.
         for stream in [false, true] {
             let detailed = try await tenant.proxy.post("/v1/proxy/openai/v1/chat/completions", json: [

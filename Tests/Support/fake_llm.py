@@ -106,6 +106,15 @@ def main():
             self.end_headers()
             if model == "tool-card":
                 self.stream_tool_call(anthropic, json.dumps({"card": "4111 1111 1111 1111", "amount": 12}))
+            elif model == "thinking-card" and anthropic:
+                thought = [REPLIES["card"][i:i + args.chunk] for i in range(0, len(REPLIES["card"]), args.chunk)]
+                self.chunk("event: content_block_start\ndata: " + json.dumps({"type": "content_block_start", "index": 0,
+                                                                               "content_block": {"type": "thinking", "thinking": ""}}) + "\n\n")
+                for piece in thought:
+                    self.chunk("event: content_block_delta\ndata: " + json.dumps({"type": "content_block_delta", "index": 0, "delta": {
+                        "type": "thinking_delta", "thinking": piece}}) + "\n\n")
+                self.chunk("event: content_block_stop\ndata: " + json.dumps({"type": "content_block_stop", "index": 0}) + "\n\n")
+                self.chunk("event: message_stop\ndata: " + json.dumps({"type": "message_stop"}) + "\n\n")
             elif anthropic:
                 events = [("message_start", {"type": "message_start", "message": {"id": "msg_1", "role": "assistant", "content": []}}),
                           ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})]

@@ -104,17 +104,19 @@ enum LLMProvider: String, Sendable {
         var path: [JSONPath.Step]
     }
 
-    /// The event's piece of completion text or of tool-call arguments, which arrive as pieces of
-    /// JSON text and go through a redactor of their own, so that a value split over events is
-    /// still found. Each choice, content block and tool call is its own stream (OpenAI's tool
+    /// The event's piece of completion text (or refusal, or thinking) or of tool-call arguments,
+    /// which arrive as pieces of JSON text and go through a redactor of their own, so that a
+    /// value split over events is still found. Each choice, content block and tool call is its own stream (OpenAI's tool
     /// calls are numbered below zero, apart from its choices).
     func delta(_ event: JSONValue) -> StreamedDelta? {
         switch self {
         case .openai:
             guard case .array(let choices)? = event["choices"], choices.count == 1, let delta = choices[0]["delta"] else { return nil }
             let choice = Self.streamIndex(choices[0]["index"])
-            if let text = delta["content"]?.stringValue {
-                return StreamedDelta(stream: choice, text: text, path: [.key("choices"), .index(0), .key("delta"), .key("content")])
+            for field in ["content", "refusal"] {
+                if let text = delta[field]?.stringValue {
+                    return StreamedDelta(stream: choice, text: text, path: [.key("choices"), .index(0), .key("delta"), .key(field)])
+                }
             }
             guard case .array(let calls)? = delta["tool_calls"], calls.count == 1,
                   let arguments = calls[0]["function"]?["arguments"]?.stringValue else { return nil }
@@ -124,14 +126,13 @@ enum LLMProvider: String, Sendable {
         case .anthropic:
             guard event["type"]?.stringValue == "content_block_delta", let delta = event["delta"] else { return nil }
             let block = Self.streamIndex(event["index"])
-            switch delta["type"]?.stringValue {
-            case "text_delta":
-                return delta["text"]?.stringValue.map { StreamedDelta(stream: block, text: $0, path: [.key("delta"), .key("text")]) }
-            case "input_json_delta":
-                return delta["partial_json"]?.stringValue.map { StreamedDelta(stream: block, text: $0, path: [.key("delta"), .key("partial_json")]) }
-            default:
-                return nil
+            let field = switch delta["type"]?.stringValue {
+            case "text_delta": "text"
+            case "input_json_delta": "partial_json"
+            case "thinking_delta": "thinking"
+            default: ""
             }
+            return delta[field]?.stringValue.map { StreamedDelta(stream: block, text: $0, path: [.key("delta"), .key(field)]) }
         }
     }
 
