@@ -33,6 +33,10 @@ public struct StreamRedactor: Sendable {
     private var arrived = 0
     /// Findings starting before this stream offset were handled with an earlier piece.
     private var handledUntil = 0
+    /// The last scalars released, scanned ahead of what is held: some detectors know a value
+    /// by what stands before it (`password: …`), which may have gone out with an earlier piece.
+    private var releasedTail: [Unicode.Scalar] = []
+    private static let releasedTailLength = 128
     /// Every personal-data or secret finding, with offsets in the stream as it arrived.
     public private(set) var findings: [Finding] = []
 
@@ -63,6 +67,8 @@ public struct StreamRedactor: Sendable {
         while let first = pending.first, finishing || isReleasable(first) {
             try redactFirst()
             let piece = pending.removeFirst()
+            releasedTail += piece.scalars
+            if releasedTail.count > Self.releasedTailLength { releasedTail.removeFirst(releasedTail.count - Self.releasedTailLength) }
             released.append(Released(index: piece.index, text: String(String.UnicodeScalarView(piece.scalars))))
         }
         return released
@@ -100,16 +106,26 @@ public struct StreamRedactor: Sendable {
         return !rest[end.upperBound...].contains("-----")
     }
 
-    /// Scans the buffer and applies the findings that start in the first piece.
+    /// Scans the buffer (after the tail of what was released) and applies the findings that
+    /// start in the first piece.
     private mutating func redactFirst() throws {
         guard var first = pending.first else { return }
+        let context = releasedTail.count
         let buffer = pending.flatMap(\.scalars)
-        let text = String(String.UnicodeScalarView(buffer))
+        let text = String(String.UnicodeScalarView(releasedTail + buffer))
         let base = first.inputOffset
         let firstLength = first.scalars.count
-        // Later edits are applied first so earlier offsets stay valid.
+        // Offsets from here on are in the buffer; later edits are applied first so earlier
+        // offsets stay valid.
         let starting = scanner.scan(text, detectors: .dataLoss)
-            .filter { $0.start < firstLength && base + $0.start >= handledUntil }
+            .filter { $0.start >= context && $0.start - context < firstLength }
+            .map { finding in
+                var inBuffer = finding
+                inBuffer.start -= context
+                inBuffer.end -= context
+                return inBuffer
+            }
+            .filter { base + $0.start >= handledUntil }
             .sorted { $0.start > $1.start }
         var removeFromLater = 0
         for finding in starting {

@@ -38,6 +38,18 @@ import Testing
         }
     }
 
+    /// The generic secret detector knows a value by the name before it, which a small window
+    /// has released well before the value arrives.
+    @Test func aSecretKnownByItsNameIsFoundAfterTheNameWentOut() throws {
+        let text = #"{"user": "jane", "password": "Zq8v3LmT9xPk2Wn7", "note": "ok"}"#
+        let whole = try Redactor.redact(text, findings: GuardScanner().scan(text, detectors: .dataLoss)) { _ in .strict }
+        #expect(whole == #"{"user": "jane", "password": "[redacted:generic_secret]", "note": "ok"}"#)
+        for seed in 1...10 {
+            let (output, _, _) = try stream(pieces(text, seed: seed, maximum: 3), window: 2)
+            #expect(output == whole, "seed \(seed)")
+        }
+    }
+
     @Test func holdsBackOnlyTheWindow() throws {
         var redactor = StreamRedactor(window: 16) { _ in .strict }
         var released: [StreamRedactor.Released] = []
