@@ -170,10 +170,25 @@ import Testing
         let arguments = try #require((call?["function"] as? [String: Any])?["arguments"] as? String, "\(toolCall.text)")
         let parsed = try JSONSerialization.jsonObject(with: Data(arguments.utf8)) as? [String: Any]
         #expect(parsed?["card"] as? String == "[redacted:payment_card]")
+        #expect(parsed?["password"] as? String == "[redacted:generic_secret]", "a secret known by its member's name")
         #expect(parsed?["amount"] as? Int == 12)
         let toolUse = try await messages(tenant, model: "tool-card")
         #expect(toolUse.headers["x-palisade-decision"] == "redact")
-        #expect(((toolUse.json["content"] as? [[String: Any]])?.last?["input"] as? [String: Any])?["card"] as? String == "[redacted:payment_card]")
+        let input = (toolUse.json["content"] as? [[String: Any]])?.last?["input"] as? [String: Any]
+        #expect(input?["card"] as? String == "[redacted:payment_card]")
+        #expect(input?["password"] as? String == "[redacted:generic_secret]")
+
+        let passwordOnly = try await chat(tenant, model: "tool-password")
+        let passwordCall = (((passwordOnly.json["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["tool_calls"] as? [[String: Any]])?.first
+        let passwordArguments = ((passwordCall?["function"] as? [String: Any])?["arguments"] as? String) ?? ""
+        #expect(passwordArguments.contains("[redacted:generic_secret]") && !passwordArguments.contains("Zq8v3LmT9xPk2Wn7"), "\(passwordOnly.text)")
+
+        // An answer in JSON mode is redacted inside and still parses.
+        let jsonMode = try await chat(tenant, model: "json-secret")
+        let document = (((jsonMode.json["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String) ?? ""
+        let fields = try JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any]
+        #expect(fields?["password"] as? String == "[redacted:generic_secret]", "\(document)")
+        #expect(fields?["user"] as? String == "jane")
 
         // Streamed, the arguments come a few characters an event, the card split over many.
         let streamedCall = try await chat(tenant, model: "tool-card", stream: true)
@@ -186,6 +201,7 @@ import Testing
         for arguments in [openAIArguments, anthropicArguments] {
             let parsed = try JSONSerialization.jsonObject(with: Data(arguments.utf8)) as? [String: Any]
             #expect(parsed?["card"] as? String == "[redacted:payment_card]", "\(arguments)")
+            #expect(parsed?["password"] as? String == "[redacted:generic_secret]")
             #expect(parsed?["amount"] as? Int == 12)
         }
 

@@ -16,8 +16,15 @@ REPLIES = {
     "card": "The card on file is 4111 1111 1111 1111, expiring soon.",
     "secret-and-card": f"Key {ANTHROPIC_KEY} and card 4111 1111 1111 1111 are both here.",
     "email": "Write to jane.roe@mailbox.org for the contract.",
+    # JSON mode: the answer is a JSON document, its secret known by its member's name.
+    "json-secret": '{"user": "jane", "password": "Zq8v3LmT9xPk2Wn7"}',
     # Served with the @ as a JSON \u escape, which only a parsed answer shows.
     "escaped": "Write to jane.roe@mailbox.org for the contract.",
+}
+TOOL_ARGUMENTS = {
+    "tool-card": {"card": "4111 1111 1111 1111", "amount": 12, "password": "Zq8v3LmT9xPk2Wn7"},
+    # Nothing the raw scan of the whole answer sees: the name is behind an escaped quote.
+    "tool-password": {"user": "jane", "password": "Zq8v3LmT9xPk2Wn7"},
 }
 ERRORS = {
     "error-429": (429, {"error": {"message": "Rate limit reached", "type": "rate_limit_error", "code": "rate_limit_exceeded"}}),
@@ -76,9 +83,10 @@ def main():
             anthropic = self.path.endswith("/messages")
             pieces = [text[i:i + args.chunk] for i in range(0, len(text), args.chunk)]
             logprobs = bool((body or {}).get("logprobs"))
-            if model == "tool-card" and not stream:
-                # The model hands a card number to a tool: arguments are JSON text (OpenAI) or an object.
-                arguments = {"card": "4111 1111 1111 1111", "amount": 12}
+            if model in TOOL_ARGUMENTS and not stream:
+                # The model hands a card number or a password to a tool: arguments are JSON text
+                # (OpenAI) or an object (Anthropic).
+                arguments = TOOL_ARGUMENTS[model]
                 if anthropic:
                     return self.reply(200, {"id": "msg_1", "type": "message", "role": "assistant", "model": model,
                                             "content": [{"type": "text", "text": "Paying now."},
@@ -104,8 +112,8 @@ def main():
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
-            if model == "tool-card":
-                self.stream_tool_call(anthropic, json.dumps({"card": "4111 1111 1111 1111", "amount": 12}))
+            if model in TOOL_ARGUMENTS:
+                self.stream_tool_call(anthropic, json.dumps(TOOL_ARGUMENTS[model]))
             elif model == "thinking-card" and anthropic:
                 thought = [REPLIES["card"][i:i + args.chunk] for i in range(0, len(REPLIES["card"]), args.chunk)]
                 self.chunk("event: content_block_start\ndata: " + json.dumps({"type": "content_block_start", "index": 0,

@@ -47,6 +47,9 @@ struct InlineGateway: Sendable {
     private static let bypassed = Counter(label: "palisade_gateway_guard_bypassed_total")
     /// A JSON `\u` escape, which can spell a value the raw scan of an answer cannot see.
     private static let unicodeEscape = Array("\\u".utf8)
+    /// An escaped quote: JSON inside a string (tool-call arguments), whose member names the raw
+    /// scan reads with a backslash before their quote, and so does not know as names.
+    private static let escapedQuote = Array("\\\"".utf8)
 
     /// After a route or key of the tenant changed on this gateway.
     func forget(tenant: UUID) {
@@ -242,11 +245,13 @@ struct InlineGateway: Sendable {
         // Most answers hold nothing to redact: one scan of the raw bytes (JSON escapes leave
         // ASCII values intact) lets them through unparsed; anything found is located precisely
         // in the parsed answer below.
-        // A `\u` escape could spell a value the raw scan cannot see, so such answers are parsed.
+        // Escapes can hide a value from the raw scan (`\u`, or JSON inside a string whose names
+        // it cannot read), so answers with them are parsed.
         let rawText = String(decoding: payload.readableBytesView, as: UTF8.self)
         let rawFindings = scanner.scan(rawText, detectors: .dataLoss).filter { $0.confidence >= OutputPolicy.minimumConfidence }
-        let hasUnicodeEscapes = ByteSearch.contains(Self.unicodeEscape, in: payload.readableBytesView)
-        guard !rawFindings.isEmpty || hasUnicodeEscapes else {
+        let hasHidingEscapes = ByteSearch.contains(Self.unicodeEscape, in: payload.readableBytesView)
+            || ByteSearch.contains(Self.escapedQuote, in: payload.readableBytesView)
+        guard !rawFindings.isEmpty || hasHidingEscapes else {
             return respond(status: status, contentType: contentType, body: payload, call: &call, context)
         }
         let policy = OutputPolicy(route)
@@ -257,8 +262,8 @@ struct InlineGateway: Sendable {
         if let json = payload.withUnsafeReadableBytes({ try? JSONReader.parse($0) }), case .object = json {
             // Every string, not only the completion's text: a value also leaves in tool-call
             // arguments, which the agent passes on to its tools.
-            let rewritten = try JSONStrings.rewriting(json) { text in
-                let findings = scanner.scan(text, detectors: .dataLoss).filter { $0.confidence >= OutputPolicy.minimumConfidence }
+            let rewritten = try JSONStrings.rewriting(json) { text, member in
+                let findings = dataLossFindings(in: text, member: member)
                 guard !findings.isEmpty else { return nil }
                 found += findings
                 return try Redactor.redact(text, findings: findings, vault: vaulted, mode: policy.redaction(for:))
@@ -294,6 +299,23 @@ struct InlineGateway: Sendable {
             }
         default:
             return respond(status: status, contentType: contentType, body: payload, call: &call, context)
+        }
+    }
+
+    /// Personal data and secrets in one string of an answer, scanned as the member it is the
+    /// value of (`"password": "…"`): the generic secret detector knows a secret by its name.
+    /// Spans are in the string.
+    private func dataLossFindings(in text: String, member name: String?) -> [Finding] {
+        let prefix = name.map { "\"\($0)\": \"" } ?? ""
+        let offset = prefix.unicodeScalars.count
+        let count = text.unicodeScalars.count
+        return scanner.scan(prefix + text + (name == nil ? "" : "\""), detectors: .dataLoss).compactMap { finding in
+            // Only what lies in the value; a finding in the name is the name's own business.
+            guard finding.confidence >= OutputPolicy.minimumConfidence, finding.end > offset, finding.start < offset + count else { return nil }
+            var inValue = finding
+            inValue.start = max(0, finding.start - offset)
+            inValue.end = min(count, finding.end - offset)
+            return inValue
         }
     }
 

@@ -5,18 +5,20 @@ import PalisadeEvents
 /// inside a string; they are rewritten inside, so that the agent can still parse them.
 enum JSONStrings {
     /// `value` with each string `rewrite` returns a replacement for (nil leaves it), or nil
-    /// when it returned none.
-    static func rewriting(_ value: JSONValue, _ rewrite: (String) throws -> String?) rethrows -> JSONValue? {
+    /// when it returned none. `rewrite` is also told the name of the member the string belongs
+    /// to (directly, or as an element of its array): some secrets are known by their name alone.
+    static func rewriting(_ value: JSONValue, member name: String? = nil,
+                          _ rewrite: (_ text: String, _ member: String?) throws -> String?) rethrows -> JSONValue? {
         switch value {
         case .string(let text):
             if let inner = embeddedJSON(text) {
                 return try rewriting(inner, rewrite).map { .string(String(decoding: $0.canonicalJSON(), as: UTF8.self)) }
             }
-            return try rewrite(text).map(JSONValue.string)
+            return try rewrite(text, name).map(JSONValue.string)
         case .array(var items):
             var changed = false
             for index in items.indices {
-                guard let replacement = try rewriting(items[index], rewrite) else { continue }
+                guard let replacement = try rewriting(items[index], member: name, rewrite) else { continue }
                 items[index] = replacement
                 changed = true
             }
@@ -24,7 +26,7 @@ enum JSONStrings {
         case .object(var members):
             var changed = false
             for (key, member) in members {
-                guard let replacement = try rewriting(member, rewrite) else { continue }
+                guard let replacement = try rewriting(member, member: key, rewrite) else { continue }
                 members[key] = replacement
                 changed = true
             }
