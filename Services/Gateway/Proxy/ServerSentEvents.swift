@@ -21,13 +21,17 @@ struct ServerSentEvent: Sendable {
 /// bytes were chunked; an event is complete at its blank line.
 struct ServerSentEventParser {
     private var buffer: [UInt8] = []
+    /// Where the search for the next blank line resumes: the buffer's last byte, which may
+    /// pair with the first one to come. A large event arriving in many chunks is then read
+    /// once, not again with each chunk.
+    private var searchFrom = 0
 
     /// Events completed by `bytes`, in order.
     mutating func feed(_ bytes: some Sequence<UInt8>) -> [ServerSentEvent] {
         for byte in bytes where byte != 0x0D { buffer.append(byte) }
         var events: [ServerSentEvent] = []
         var start = 0
-        var index = 0
+        var index = searchFrom
         while index + 1 < buffer.count {
             if buffer[index] == 0x0A && buffer[index + 1] == 0x0A {
                 if index > start, let event = Self.parse(String(decoding: buffer[start..<index], as: UTF8.self)) { events.append(event) }
@@ -38,12 +42,16 @@ struct ServerSentEventParser {
             }
         }
         buffer.removeFirst(start)
+        searchFrom = max(0, buffer.count - 1)
         return events
     }
 
     /// What is left when the stream ends (a last event without its blank line).
     mutating func finish() -> [ServerSentEvent] {
-        defer { buffer.removeAll() }
+        defer {
+            buffer.removeAll()
+            searchFrom = 0
+        }
         let text = String(decoding: buffer, as: UTF8.self).trimmingCharacters(in: .newlines)
         return text.isEmpty ? [] : Self.parse(text).map { [$0] } ?? []
     }
