@@ -118,14 +118,13 @@ public struct StreamRedactor: Sendable {
         // Offsets from here on are in the buffer; later edits are applied first so earlier
         // offsets stay valid.
         let starting = scanner.scan(text, detectors: .dataLoss)
-            .filter { $0.start >= context && $0.start - context < firstLength }
-            .map { finding in
+            .compactMap { finding -> Finding? in
                 var inBuffer = finding
                 inBuffer.start -= context
                 inBuffer.end -= context
-                return inBuffer
+                let inFirst = inBuffer.start >= 0 && inBuffer.start < firstLength
+                return inFirst && base + inBuffer.start >= handledUntil ? inBuffer : nil
             }
-            .filter { base + $0.start >= handledUntil }
             .sorted { $0.start > $1.start }
         var removeFromLater = 0
         for finding in starting {

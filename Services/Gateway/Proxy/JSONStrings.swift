@@ -36,22 +36,11 @@ enum JSONStrings {
         }
     }
 
-    /// The object or array a string spells, if it spells one.
+    /// The object or array a string spells, if it spells one (a document that starts with
+    /// `{` or `[` can be nothing else).
     private static func embeddedJSON(_ text: String) -> JSONValue? {
         guard let first = text.utf8.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }),
               first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else { return nil }
-        switch try? JSONReader.parse(Array(text.utf8)) {
-        case let value? where value.isContainer: return value
-        default: return nil
-        }
-    }
-}
-
-private extension JSONValue {
-    var isContainer: Bool {
-        switch self {
-        case .object, .array: true
-        default: false
-        }
+        return try? JSONReader.parse(text.utf8)
     }
 }

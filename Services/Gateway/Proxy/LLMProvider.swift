@@ -106,8 +106,8 @@ enum LLMProvider: String, Sendable {
 
     /// The event's piece of completion text (or refusal, or thinking) or of tool-call arguments,
     /// which arrive as pieces of JSON text and go through a redactor of their own, so that a
-    /// value split over events is still found. Each choice, content block and tool call is its own stream (OpenAI's tool
-    /// calls are numbered below zero, apart from its choices).
+    /// value split over events is still found. Each choice, content block and tool call is its
+    /// own stream (OpenAI's tool calls are numbered below zero, apart from its choices).
     func delta(_ event: JSONValue) -> StreamedDelta? {
         switch self {
         case .openai:
@@ -126,13 +126,14 @@ enum LLMProvider: String, Sendable {
         case .anthropic:
             guard event["type"]?.stringValue == "content_block_delta", let delta = event["delta"] else { return nil }
             let block = Self.streamIndex(event["index"])
-            let field = switch delta["type"]?.stringValue {
+            let field: String? = switch delta["type"]?.stringValue {
             case "text_delta": "text"
             case "input_json_delta": "partial_json"
             case "thinking_delta": "thinking"
-            default: ""
+            default: nil
             }
-            return delta[field]?.stringValue.map { StreamedDelta(stream: block, text: $0, path: [.key("delta"), .key(field)]) }
+            guard let field, let text = delta[field]?.stringValue else { return nil }
+            return StreamedDelta(stream: block, text: text, path: [.key("delta"), .key(field)])
         }
     }
 

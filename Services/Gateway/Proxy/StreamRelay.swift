@@ -4,8 +4,8 @@ import PalisadeGuard
 
 /// The streamed completion, rewritten on its way through: server-sent events are read as they
 /// come, each piece of text or of tool-call arguments goes through its stream's
-/// `StreamRedactor`, and events leave in their
-/// original order once their text is released — at most the route's hold-back window later.
+/// `StreamRedactor`, and events leave in their original order once their text is released —
+/// at most the route's hold-back window later.
 /// A finding the route blocks ends the stream with an error event in the provider's shape;
 /// events still held (which may carry the value) are never sent. Past the route's time budget
 /// the relay either stops scanning (`bypass`, fail_open) or ends the stream (`refuse`, fail_closed).
