@@ -98,24 +98,29 @@ struct InlineGateway: Sendable {
                            call: &call, context)
         }
 
-        // Injection scan of the untrusted text, within the route's time budget. With no untrusted
-        // text (a system prompt alone) no scan runs, so none can overrun.
+        // Injection scan of the untrusted text and of the tools offered, within the route's time
+        // budget. With neither (a system prompt alone) no scan runs, so none can overrun.
         let untrusted = provider.untrustedTexts(json)
+        let tools = provider.toolDefinitions(json)
         let scanStarted = ContinuousClock.now
-        let injections = untrusted.flatMap { scanner.scan($0, detectors: .injection) }
-            .filter { $0.confidence >= OutputPolicy.minimumConfidence }
-        if !untrusted.isEmpty, ContinuousClock.now - scanStarted > .milliseconds(route.detectorBudgetMilliseconds) {
+        let found: [(tool: String?, finding: Finding)] =
+            untrusted.flatMap { text in scanner.scan(text, detectors: .injection).map { (nil, $0) } }
+            + tools.flatMap { tool in scanner.scan(tool.text, detectors: .injection).map { (tool.name, $0) } }
+        let confident = found.filter { $0.finding.confidence >= OutputPolicy.minimumConfidence }
+        let injections = confident.map(\.finding)
+        if !(untrusted.isEmpty && tools.isEmpty), ContinuousClock.now - scanStarted > .milliseconds(route.detectorBudgetMilliseconds) {
             try bypassOrRefuse(route, stage: "injection scan", call: &call, context)
         } else {
-            call.findings += injections.map { ("request", $0) }
-            if let strongest = injections.max(by: { $0.confidence < $1.confidence }) {
+            call.findings += confident.map { ($0.tool == nil ? "request" : "tools", $0.finding) }
+            if let strongest = confident.max(by: { $0.finding.confidence < $1.finding.confidence }) {
+                let what = "prompt injection (\(strongest.finding.detector))" + (strongest.tool.map { " in the definition of tool '\($0.prefix(64))'" } ?? "")
                 switch route.injectionAction {
                 case "block":
-                    call.decide("block", reason: "prompt injection (\(strongest.detector))")
-                    return refusal(provider, status: .badRequest, "the request was blocked by policy: prompt injection (\(strongest.detector))",
+                    call.decide("block", reason: what)
+                    return refusal(provider, status: .badRequest, "the request was blocked by policy: \(what)",
                                    code: "prompt_injection", call: &call, context)
                 case "review":
-                    call.decide("review", reason: "prompt injection (\(strongest.detector))")
+                    call.decide("review", reason: what)
                 default:
                     break
                 }

@@ -61,6 +61,61 @@ enum LLMProvider: String, Sendable {
         return texts
     }
 
+    /// The tools the request offers the model, each as its name and the text the model reads
+    /// about it (descriptions and titles at any depth of its parameters' schema, and the
+    /// values it lists as allowed, defaults or examples), one line each. Tool definitions often
+    /// come from third-party MCP servers, not from the customer, and a model follows what they
+    /// say ("tool poisoning"). OpenAI's `tools` (function and custom) and legacy `functions`,
+    /// Anthropic's `tools`.
+    func toolDefinitions(_ body: JSONValue) -> [(name: String, text: String)] {
+        var tools: [JSONValue] = []
+        if case .array(let offered)? = body["tools"] { tools += offered }
+        if case .array(let offered)? = body["functions"] { tools += offered }
+        return tools.compactMap { tool in
+            var lines: [String] = []
+            Self.modelFacingStrings(in: tool, into: &lines)
+            guard !lines.isEmpty else { return nil }
+            let name = tool["function"]?["name"]?.stringValue ?? tool["custom"]?["name"]?.stringValue ?? tool["name"]?.stringValue ?? ""
+            return (name, lines.joined(separator: "\n"))
+        }
+    }
+
+    /// Members whose strings a model reads as prose about a tool; other strings (types,
+    /// formats, patterns) are schema machinery.
+    private static let describingMembers: Set<String> = ["description", "title"]
+    private static let listingMembers: Set<String> = ["enum", "examples", "default", "const"]
+
+    private static func modelFacingStrings(in value: JSONValue, into lines: inout [String]) {
+        switch value {
+        case .object(let members):
+            // In name order: the lines, and so what a scan reads across them, do not vary
+            // between requests with the same tools.
+            for name in members.keys.sorted() {
+                guard let member = members[name] else { continue }
+                if describingMembers.contains(name), case .string(let text) = member {
+                    lines.append(text)
+                } else if listingMembers.contains(name) {
+                    allStrings(in: member, into: &lines)
+                } else {
+                    modelFacingStrings(in: member, into: &lines)
+                }
+            }
+        case .array(let elements):
+            for element in elements { modelFacingStrings(in: element, into: &lines) }
+        default:
+            break
+        }
+    }
+
+    private static func allStrings(in value: JSONValue, into lines: inout [String]) {
+        switch value {
+        case .string(let text): lines.append(text)
+        case .array(let elements): for element in elements { allStrings(in: element, into: &lines) }
+        case .object(let members): for name in members.keys.sorted() { allStrings(in: members[name] ?? .null, into: &lines) }
+        default: break
+        }
+    }
+
     /// Strings of a content field: a string, or blocks with `text`, the content of tool and
     /// search results, and documents given as plain text (Anthropic's `document` blocks, whose
     /// text is in `source.data` or `source.content`: the commonest carrier of indirect injection).
