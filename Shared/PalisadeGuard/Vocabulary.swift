@@ -163,6 +163,14 @@ enum Vocabulary {
     static let readers = bit(153)
     static let must = bit(154)
     static let asWord = bit(155)
+    static let hide = bit(156)
+    static let toldAbout = bit(157)
+    static let priority = bit(158)
+    static let over = bit(159)
+    static let argument = bit(160)
+    static let loaded = bit(161)
+    static let procedure = bit(162)
+    static let render = bit(163)
 
     // Markers the tokenizer adds to a word found in the lexicon.
     /// The first word on its line.
@@ -202,7 +210,7 @@ enum Vocabulary {
         (my, ["my", "mine"]),
         (sensitiveStrict, ["credentials", "credential", "passwords", "password", "secrets", "apikey", "apikeys", "tokens",
                            "cookies", "ssh", "passwd", "shadow", "mnemonic", "seed", "ssn", "ssns", "cvv", "otp", "2fa",
-                           "dotenv", "keys", "keychain", "wallet", "logins"]),
+                           "dotenv", "keys", "keychain", "wallet", "logins", "netrc", "pgpass", "kubeconfig", "npmrc"]),
         (everyStrict, ["every", "each", "any"]),
         (listVerb, ["list", "enumerate", "dump", "print", "show", "output", "display", "reveal", "give", "tell", "send",
                     "paste", "share", "read", "cat"]),
@@ -227,6 +235,15 @@ enum Vocabulary {
         (readers, ["readers", "reader", "eyes", "only", "systems", "models", "agents", "assistants", "crawlers", "bots",
                    "consumption", "parsers", "processors"]),
         (asWord, ["as"]),
+        (hide, ["hide", "hidden", "conceal", "concealed", "withhold", "secret"]),
+        (toldAbout, ["told", "know", "aware", "learn"]),
+        (priority, ["priority", "precedence", "preference"]),
+        (over, ["over", "above"]),
+        (argument, ["argument", "arguments", "parameter", "parameters", "param", "params", "field", "sidenote"]),
+        (render, ["render", "renders", "rendering", "write", "draw", "emit"]),
+        (procedure, ["requirement", "requirements", "step", "steps", "detail", "instruction", "instructions", "note",
+                     "behavior", "behaviour"]),
+        (loaded, ["loaded", "available", "present", "installed", "connected", "active", "registered"]),
         (must, ["must", "should", "shall", "need", "needs", "have", "will", "are", "always", "never"]),
         (shellName, ["sh", "bash", "zsh", "ksh", "dash", "python", "python3", "perl", "ruby", "iex", "powershell", "pwsh"]),
         (onlyWord, ["only", "just", "solely", "exclusively", "simply"]),
@@ -466,7 +483,7 @@ enum Vocabulary {
                   "authority", "control", "status"]),
         (elevated, ["admin", "administrator", "root", "sudo", "superuser", "developer", "god", "unrestricted", "unlimited",
                     "elevated", "full", "master", "system", "special", "maximum", "total", "complete", "omega"]),
-        (image, ["image", "images", "img", "markdown", "pixel", "picture", "photo", "icon", "badge", "gif", "png", "jpg",
+        (image, ["image", "images", "img", "pixel", "picture", "photo", "icon", "badge", "gif", "png", "jpg",
                  "svg", "embed", "iframe"]),
         (insertVerb, ["append", "add", "include", "insert", "encode", "embed", "put", "attach", "concatenate", "place",
                       "substitute", "replace", "fill", "inject", "pass", "appending", "adding", "including", "inserting",

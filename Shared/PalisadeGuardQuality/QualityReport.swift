@@ -28,6 +28,7 @@ public struct QualityReport: Sendable {
     public var injectionByFamily: [String: (found: Int, total: Int)] = [:]
     public var benignPrompts = 0
     public var benignCode = 0
+    public var benignTools = 0
     /// Ordinary texts with an injection finding.
     public var falseAlarms: [Miss] = []
     public var missedAttacks: [Miss] = []
@@ -42,7 +43,7 @@ public struct QualityReport: Sendable {
     }
 
     public var falsePositiveRate: Double {
-        let total = benignPrompts + benignCode
+        let total = benignPrompts + benignCode + benignTools
         return total == 0 ? 0 : Double(falseAlarms.count) / Double(total)
     }
 
@@ -86,7 +87,11 @@ public struct QualityReport: Sendable {
             report.injectionByFamily[attack.family] = tally
         }
         for benign in try lines(Benign.self, directory.appendingPathComponent("benign.jsonl")) {
-            if benign.kind == "code" { report.benignCode += 1 } else { report.benignPrompts += 1 }
+            switch benign.kind {
+            case "code": report.benignCode += 1
+            case "tool": report.benignTools += 1
+            default: report.benignPrompts += 1
+            }
             let findings = scanner.scan(benign.text, detectors: .injection).filter { $0.confidence >= minimumConfidence }
             if !findings.isEmpty {
                 report.falseAlarms.append(Miss(text: benign.text, detail: findings.map(\.detector).joined(separator: ",")))
@@ -133,7 +138,7 @@ public struct QualityReport: Sendable {
     public func formatted(verbose: Bool) -> String {
         var out: [String] = []
         let attacks = injectionByFamily.values.map(\.total).reduce(0, +)
-        out.append("prompt injection: \(attacks) attacks in \(injectionByFamily.count) families, \(benignPrompts) ordinary prompts, \(benignCode) code samples")
+        out.append("prompt injection: \(attacks) attacks in \(injectionByFamily.count) families, \(benignPrompts) ordinary prompts, \(benignCode) code samples, \(benignTools) tool descriptions")
         out.append(String(format: "  recall %.3f (target >= 0.90)   false-positive rate %.4f (target <= 0.01)", injectionRecall, falsePositiveRate))
         for family in injectionByFamily.keys.sorted() {
             guard let tally = injectionByFamily[family] else { continue }
