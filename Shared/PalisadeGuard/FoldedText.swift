@@ -209,8 +209,11 @@ struct FoldedText: Sendable {
     @inline(__always)
     private static func decode(_ utf8: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32, Int) {
         let lead = utf8[index]
-        let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
-        var value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+        let encoded = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+        var value = UInt32(lead) & (encoded == 2 ? 0x1F : encoded == 3 ? 0x0F : 0x07)
+        // Never past the end, even if a caller broke the contract with a truncated sequence
+        // (the unchecked subscript would read beyond the buffer).
+        let length = min(encoded, utf8.count - index)
         for offset in 1..<length { value = value << 6 | UInt32(utf8[index + offset] & 0x3F) }
         return (value, length)
     }

@@ -30,6 +30,19 @@ struct InlineGateway: Sendable {
     let routeCache: ExpiringCache<RouteKey, ProxyRoute?>
     let keyCache: ExpiringCache<KeyKey, SealedProviderKey?>
     let scanner = GuardScanner()
+    /// Injection scans of the tools offered, by tenant and text: an agent offers the same tools
+    /// with every call, and their text can outweigh the prompt's.
+    let toolScans = ExpiringCache<ToolScanKey, [Finding]>(lifetime: .seconds(600), capacity: 1024)
+
+    /// By tenant as well as text, so that one tenant's timing cannot tell which tools another
+    /// offers.
+    struct ToolScanKey: Hashable, Sendable {
+        var tenantID: UUID
+        var text: String
+    }
+
+    /// Longer tool texts are scanned every time rather than held (1024 of them at most).
+    private static let largestRememberedToolText = 32 * 1024
 
     struct RouteKey: Hashable, Sendable {
         var tenantID: UUID
@@ -105,7 +118,7 @@ struct InlineGateway: Sendable {
         let scanStarted = ContinuousClock.now
         let found: [(tool: String?, finding: Finding)] =
             untrusted.flatMap { text in scanner.scan(text, detectors: .injection).map { (nil, $0) } }
-            + tools.flatMap { tool in scanner.scan(tool.text, detectors: .injection).map { (tool.name, $0) } }
+            + tools.flatMap { tool in scanTool(tool.text, tenant: scope.tenantID).map { (tool.name, $0) } }
         let confident = found.filter { $0.finding.confidence >= OutputPolicy.minimumConfidence }
         let injections = confident.map(\.finding)
         if !(untrusted.isEmpty && tools.isEmpty), ContinuousClock.now - scanStarted > .milliseconds(route.detectorBudgetMilliseconds) {
@@ -191,6 +204,15 @@ struct InlineGateway: Sendable {
     /// (`action` `llm.request` on `route:<id>`, with the model, provider and the prompt's
     /// findings); deny blocks it, require_approval marks it for review. Shadow packs are only
     /// recorded. With no enforced pack for the route, the route's own settings decide.
+    private func scanTool(_ text: String, tenant: UUID) -> [Finding] {
+        guard text.utf8.count <= Self.largestRememberedToolText else { return scanner.scan(text, detectors: .injection) }
+        let key = ToolScanKey(tenantID: tenant, text: text)
+        if let known = toolScans.value(for: key) { return known }
+        let findings = scanner.scan(text, detectors: .injection)
+        toolScans.store(findings, for: key)
+        return findings
+    }
+
     private func applyPacks(claims: PlatformClaims, route: ProxyRoute, model: String, streaming: Bool, injections: [Finding],
                             call: inout CallRecord, _ context: PalisadeRequestContext) throws -> Response? {
         guard let set = packs.packs(for: claims.scope.tenantID) else {
