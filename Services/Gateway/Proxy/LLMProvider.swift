@@ -62,20 +62,21 @@ enum LLMProvider: String, Sendable {
     }
 
     /// The tools the request offers the model, each as its name and the text the model reads
-    /// about it (descriptions and titles at any depth of its parameters' schema, and the
-    /// values it lists as allowed, defaults or examples), one line each. Tool definitions often
-    /// come from third-party MCP servers, not from the customer, and a model follows what they
-    /// say ("tool poisoning"). OpenAI's `tools` (function and custom) and legacy `functions`,
-    /// Anthropic's `tools`.
+    /// about it, one line each: its name, and the descriptions, titles and parameter names at
+    /// any depth of its parameters' schema, with the values listed as allowed, defaults or
+    /// examples. Tool definitions often come from third-party MCP servers, not from the
+    /// customer, and a model follows what they say ("tool poisoning"). OpenAI's `tools`
+    /// (function and custom) and legacy `functions`, Anthropic's `tools`.
     func toolDefinitions(_ body: JSONValue) -> [(name: String, text: String)] {
         var tools: [JSONValue] = []
         if case .array(let offered)? = body["tools"] { tools += offered }
         if case .array(let offered)? = body["functions"] { tools += offered }
         return tools.compactMap { tool in
-            var lines: [String] = []
+            let name = tool["function"]?["name"]?.stringValue ?? tool["custom"]?["name"]?.stringValue ?? tool["name"]?.stringValue ?? ""
+            // The name is read as words too ("send_copy_to_admin").
+            var lines = name.isEmpty ? [] : [name]
             Self.modelFacingStrings(in: tool, into: &lines)
             guard !lines.isEmpty else { return nil }
-            let name = tool["function"]?["name"]?.stringValue ?? tool["custom"]?["name"]?.stringValue ?? tool["name"]?.stringValue ?? ""
             return (name, lines.joined(separator: "\n"))
         }
     }
@@ -94,6 +95,10 @@ enum LLMProvider: String, Sendable {
                 guard let member = members[name] else { continue }
                 if describingMembers.contains(name), case .string(let text) = member {
                     lines.append(text)
+                } else if name == "properties", case .object(let parameters) = member {
+                    // Parameter names are read too ("do_not_tell_the_user" is four words to a model).
+                    lines += parameters.keys.sorted()
+                    modelFacingStrings(in: member, into: &lines)
                 } else if listingMembers.contains(name) {
                     allStrings(in: member, into: &lines)
                 } else {
