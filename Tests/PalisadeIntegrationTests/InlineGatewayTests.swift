@@ -237,6 +237,13 @@ import Testing
         let fields = try JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any]
         #expect(fields?["password"] as? String == "[redacted:generic_secret]", "\(document)")
         #expect(fields?["user"] as? String == "jane")
+        // Keyed by what it found: the names are redacted, numbered where they would collide.
+        let keyed = try await chat(tenant, model: "json-keyed")
+        let keyedDocument = (((keyed.json["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String) ?? ""
+        let keyedFields = try JSONSerialization.jsonObject(with: Data(keyedDocument.utf8)) as? [String: Any]
+        #expect(!keyed.text.contains("mailbox.org"), "\(keyed.text)")
+        #expect(Set(keyedFields?.keys.map { $0 } ?? []) == ["[redacted:email]", "[redacted:email] (2)", "total"], "\(keyedDocument)")
+        #expect(Set(keyedFields?.values.compactMap { $0 as? String } ?? []) == ["subscribed", "bounced"])
 
         // Streamed, the arguments come a few characters an event, the card split over many.
         let streamedCall = try await chat(tenant, model: "tool-card", stream: true)

@@ -18,6 +18,7 @@ REPLIES = {
     "email": "Write to jane.roe@mailbox.org for the contract.",
     # JSON mode: the answer is a JSON document, its secret known by its member's name.
     "json-secret": '{"user": "jane", "password": "Zq8v3LmT9xPk2Wn7"}',
+    "json-keyed": '{"jane.roe@mailbox.org": "subscribed", "ops@mailbox.org": "bounced", "total": 2}',
     # Served with the @ as a JSON \u escape, which only a parsed answer shows.
     "escaped": "Write to jane.roe@mailbox.org for the contract.",
 }

@@ -1,7 +1,7 @@
 import PalisadeEvents
 
-/// Rewriting every string of parsed JSON, to redact a whole answer: its text, and whatever else
-/// a value can leave in (tool-call arguments, refusals). OpenAI's tool-call arguments are JSON
+/// Rewriting every string (and member name) of parsed JSON, to redact a whole answer: its
+/// text, and whatever else a value can leave in (tool-call arguments, refusals). OpenAI's tool-call arguments are JSON
 /// inside a string; they are rewritten inside, so that the agent can still parse them.
 enum JSONStrings {
     /// `value` with each string `rewrite` returns a replacement for (nil leaves it), or nil
@@ -23,17 +23,38 @@ enum JSONStrings {
                 changed = true
             }
             return changed ? .array(items) : nil
-        case .object(var members):
+        case .object(let members):
+            var rewritten: [String: JSONValue] = [:]
             var changed = false
-            for (key, member) in members {
-                guard let replacement = try rewriting(member, member: key, rewrite) else { continue }
-                members[key] = replacement
-                changed = true
+            // In name order, so that keys redacted alike are numbered the same way every time.
+            for key in members.keys.sorted() {
+                guard let member = members[key] else { continue }
+                let replacement = try rewriting(member, member: key, rewrite)
+                let name = try renamed(key, among: members, taken: rewritten, rewrite)
+                changed = changed || replacement != nil || name != key
+                rewritten[name] = replacement ?? member
             }
-            return changed ? .object(members) : nil
+            return changed ? .object(rewritten) : nil
         case .null, .bool, .integer, .number:
             return nil
         }
+    }
+
+    /// A member's name, rewritten like a string: a model answering in JSON can key an object by
+    /// what it found (an address, a key). Names of lowercase letters and underscores, which no
+    /// detector reports, are left unscanned. Two names redacted alike would overwrite each
+    /// other, so later ones are numbered.
+    private static func renamed(_ key: String, among members: [String: JSONValue], taken: [String: JSONValue],
+                                _ rewrite: (_ text: String, _ member: String?) throws -> String?) rethrows -> String {
+        guard !key.utf8.allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || $0 == UInt8(ascii: "_") }),
+              let redacted = try rewrite(key, nil), redacted != key else { return key }
+        var name = redacted
+        var number = 2
+        while taken[name] != nil || members[name] != nil {
+            name = "\(redacted) (\(number))"
+            number += 1
+        }
+        return name
     }
 
     /// The object or array a string spells, if it spells one (a document that starts with
