@@ -421,6 +421,18 @@ import Testing
         #expect(!ledger.contains(Self.leakedKeyFragment))
         let verdict = try await tenant.admin.get("/v1/audit/verify")
         #expect(verdict.json["ok"] as? Bool == true, "\(verdict.text)")
+
+        // Each call's own time is a histogram, by provider and streaming, with buckets fine
+        // enough for sub-millisecond figures.
+        let gateway = try #require(stack["gateway"])
+        try await poll(timeout: .seconds(30), what: "four calls timed") {
+            let whole = try await gateway.metric(#"palisade_gateway_overhead_seconds_count{provider="openai",streamed="false"}"#)
+            let streamed = try await gateway.metric(#"palisade_gateway_overhead_seconds_count{provider="openai",streamed="true"}"#)
+            return whole == 3 && streamed == 1
+        }
+        #expect(try await gateway.metric(#"palisade_gateway_overhead_seconds_bucket{provider="openai",streamed="false",le="0.00005"}"#) != nil)
+        #expect(try await gateway.metric(#"palisade_gateway_upstream_seconds_count{provider="openai",streamed="false"}"#) == 2,
+                "the blocked call never reached the provider")
         try await stack.stop()
     }
 

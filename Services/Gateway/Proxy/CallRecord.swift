@@ -24,6 +24,9 @@ struct CallRecord: Sendable {
     /// Time spent waiting for the provider, subtracted to get Palisade's own overhead.
     var upstreamTime = Duration.zero
 
+    /// Palisade's own share of the call so far: the time since it started, less the provider's.
+    var overhead: Duration { ContinuousClock.now - started - upstreamTime }
+
     /// Raises the decision to `decision` if it is stronger (block > redact > review > allow).
     mutating func decide(_ decision: String, reason: String) {
         let order = ["allow": 0, "review": 1, "redact": 2, "block": 3]
@@ -51,7 +54,6 @@ struct CallRecord: Sendable {
         message.kind = "llm_call"
         if let enforced { message.enforced = enforced }
         message.shadow = shadow
-        let overhead = ContinuousClock.now - started - upstreamTime
         message.overheadMicros = Int64(overhead / .microseconds(1))
         // One entry per (stage, detector), with the count and the highest confidence: the
         // record says what was found, never the values.

@@ -370,6 +370,7 @@ struct InlineGateway: Sendable {
     }
 
     func record(_ call: CallRecord, _ context: PalisadeRequestContext) {
+        CallTimers.record(call)
         publisher.record(call.message, trace: context.trace)
     }
 

@@ -86,6 +86,7 @@ struct StreamingGuard: Sendable {
             } catch {
                 logger.error("vaulted values not stored", metadata: ["error": "\(error)"])
             }
+            CallTimers.record(call)
             gateway.publisher.record(call.message, trace: trace)
             try await writer.finish(nil)
         }
