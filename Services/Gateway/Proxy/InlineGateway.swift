@@ -126,7 +126,8 @@ struct InlineGateway: Sendable {
         } else {
             call.findings += confident.map { ($0.tool == nil ? "request" : "tools", $0.finding) }
             if let strongest = confident.max(by: { $0.finding.confidence < $1.finding.confidence }) {
-                let what = "prompt injection (\(strongest.finding.detector))" + (strongest.tool.map { " in the definition of tool '\($0.prefix(64))'" } ?? "")
+                let what = "prompt injection (\(strongest.finding.detector))"
+                    + (strongest.tool.map { " in the definition of tool '\($0.prefix(64))'" } ?? "")
                 switch route.injectionAction {
                 case "block":
                     call.decide("block", reason: what)
@@ -200,10 +201,7 @@ struct InlineGateway: Sendable {
                                          call: &call, context)
     }
 
-    /// The route policy step: the tenant's packs that apply to the route decide about the call
-    /// (`action` `llm.request` on `route:<id>`, with the model, provider and the prompt's
-    /// findings); deny blocks it, require_approval marks it for review. Shadow packs are only
-    /// recorded. With no enforced pack for the route, the route's own settings decide.
+    /// The injection findings of one tool's text, remembered for the tenant (`toolScans`).
     private func scanTool(_ text: String, tenant: UUID) -> [Finding] {
         guard text.utf8.count <= Self.largestRememberedToolText else { return scanner.scan(text, detectors: .injection) }
         let key = ToolScanKey(tenantID: tenant, text: text)
@@ -213,6 +211,10 @@ struct InlineGateway: Sendable {
         return findings
     }
 
+    /// The route policy step: the tenant's packs that apply to the route decide about the call
+    /// (`action` `llm.request` on `route:<id>`, with the model, provider and the prompt's
+    /// findings); deny blocks it, require_approval marks it for review. Shadow packs are only
+    /// recorded. With no enforced pack for the route, the route's own settings decide.
     private func applyPacks(claims: PlatformClaims, route: ProxyRoute, model: String, streaming: Bool, injections: [Finding],
                             call: inout CallRecord, _ context: PalisadeRequestContext) throws -> Response? {
         guard let set = packs.packs(for: claims.scope.tenantID) else {
