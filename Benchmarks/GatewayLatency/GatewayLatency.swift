@@ -83,8 +83,11 @@ struct GatewayLatency: AsyncParsableCommand {
             print("at \(rate) requests/s:")
             let baseline = try await measure(direct, rate: rate)
             print(OpenLoop.line("direct to the fake provider", baseline, baseline: nil))
+            let before = try await MetricsSnapshot.scrape(gateway, client: client)
             let through = try await measure(palisade, rate: rate)
+            let after = try await MetricsSnapshot.scrape(gateway, client: client)
             print(OpenLoop.line("Palisade, full pipeline", through, baseline: baseline))
+            print(Self.ownShare(after, since: before))
             if let viaLiteLLM {
                 let result = try await measure(viaLiteLLM, rate: rate)
                 print(OpenLoop.line("LiteLLM proxy", result, baseline: baseline))
@@ -100,6 +103,19 @@ struct GatewayLatency: AsyncParsableCommand {
                       + String(format: "%8.1f MB/s", speed))
             }
         }
+    }
+
+    /// What the gateway measured of the same calls: its own share of each (the pipeline, without
+    /// the provider's time or the HTTP hops around it) and the CPU it spent per call.
+    static func ownShare(_ after: MetricsSnapshot, since before: MetricsSnapshot) -> String {
+        let labels = "provider=\"openai\",streamed=\"false\""
+        guard let own = after.histogram("palisade_gateway_overhead_seconds", labels: labels, since: before, quantiles: [0.5, 0.99]) else {
+            return "  (the gateway's /metrics counted no calls)"
+        }
+        func milliseconds(_ seconds: Double) -> String { seconds.isFinite ? String(format: "%.2f ms", seconds * 1000) : "over 60 s" }
+        let cpu = after.delta("process_cpu_seconds_total", since: before).map { "; gateway CPU per call " + milliseconds($0 / own.count) } ?? ""
+        return "  gateway's own share (its histogram): mean \(milliseconds(own.mean)), p50 ≤ \(milliseconds(own.quantileBounds[0])), "
+            + "p99 ≤ \(milliseconds(own.quantileBounds[1]))" + cpu
     }
 
     static let prompt = """

@@ -8,6 +8,7 @@ struct HealthRoutes: Sendable {
     let database: Database
     let producer: KafkaProducer
     let metrics: PrometheusCollectorRegistry
+    let process: ProcessMetrics
     let extra: ReadinessChecks
 
     struct Readiness: Encodable {
@@ -24,6 +25,7 @@ struct HealthRoutes: Sendable {
             return try MessageBody.json(report, status: report.status == "ready" ? .ok : .serviceUnavailable)
         }
         router.route(.get, "/metrics", registry: registry) { _, _ in
+            process.update()
             var bytes: [UInt8] = []
             metrics.emit(into: &bytes)
             return Response(

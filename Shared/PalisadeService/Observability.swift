@@ -6,6 +6,17 @@ import Synchronization
 /// Process-wide logging and metrics, bootstrapped once per process.
 public enum Observability {
     private static let registryStore = Mutex<PrometheusCollectorRegistry?>(nil)
+    private static let processStore = Mutex<ProcessMetrics?>(nil)
+
+    /// The figures of this process in the registry (one set per process, as the registry is).
+    static func processMetrics(in registry: PrometheusCollectorRegistry) -> ProcessMetrics {
+        processStore.withLock { stored in
+            if let stored { return stored }
+            let made = ProcessMetrics(registry: registry)
+            stored = made
+            return made
+        }
+    }
 
     /// Histogram buckets of every timer, from 50 µs: the library's start at 5 ms, and most of
     /// what these services time (a request at the edge, the gateway's own share of a call)

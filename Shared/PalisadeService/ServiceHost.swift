@@ -19,6 +19,8 @@ public struct ServiceHost: Sendable {
     public let routes: RouteRegistry
     /// Conditions `/readyz` reports besides the database and Kafka.
     public let readiness = ReadinessChecks()
+    /// The process's CPU, memory and descriptors, refreshed on each scrape of `/metrics`.
+    let process: ProcessMetrics
     /// How often the verifier asks the JWKS for keys besides when it meets an unknown kid.
     let jwksRefresh: Duration
 
@@ -27,6 +29,7 @@ public struct ServiceHost: Sendable {
     public init(settings: ServiceSettings) async throws {
         self.settings = settings
         metrics = Observability.bootstrap(service: settings.descriptor.name, level: settings.logLevel, format: settings.logFormat)
+        process = Observability.processMetrics(in: metrics)
         logger = Logger(label: settings.descriptor.executable)
         database = Database(configuration: settings.database(role: .runtime), logger: logger)
         producer = try KafkaProducer(configuration: try settings.kafka(), logger: logger)
@@ -49,7 +52,7 @@ public struct ServiceHost: Sendable {
         router.add(middleware: AuthenticationMiddleware(
             authenticator: authenticator ?? PlatformTokenAuthenticator(verifier: verifier), pathPrefix: "/v1/"
         ))
-        HealthRoutes(database: database, producer: producer, metrics: metrics, extra: readiness).register(on: router, registry: routes)
+        HealthRoutes(database: database, producer: producer, metrics: metrics, process: process, extra: readiness).register(on: router, registry: routes)
         return router
     }
 

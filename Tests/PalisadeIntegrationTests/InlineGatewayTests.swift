@@ -433,6 +433,9 @@ import Testing
         #expect(try await gateway.metric(#"palisade_gateway_overhead_seconds_bucket{provider="openai",streamed="false",le="0.00005"}"#) != nil)
         #expect(try await gateway.metric(#"palisade_gateway_upstream_seconds_count{provider="openai",streamed="false"}"#) == 2,
                 "the blocked call never reached the provider")
+        // The process's own figures, which divide its CPU by the calls it served.
+        #expect(try #require(await gateway.metric("process_cpu_seconds_total")) > 0)
+        #expect(try #require(await gateway.metric("process_resident_memory_bytes")) > 0)
         try await stack.stop()
     }
 
