@@ -7,6 +7,18 @@ public enum RandomUUID {
         var bytes = SecureBytes.random(16)
         bytes[6] = (bytes[6] & 0x0F) | 0x40
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return [bytes[0..<4], bytes[4..<6], bytes[6..<8], bytes[8..<10], bytes[10..<16]].map { Hex.encode($0) }.joined(separator: "-")
+        return String(unsafeUninitializedCapacity: 36) { text in
+            var written = 0
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    text[written] = UInt8(ascii: "-")
+                    written += 1
+                }
+                text[written] = Hex.digit(byte >> 4)
+                text[written + 1] = Hex.digit(byte & 0x0F)
+                written += 2
+            }
+            return written
+        }
     }
 }
