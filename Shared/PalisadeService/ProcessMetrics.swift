@@ -7,8 +7,9 @@ import Synchronization
 /// The process's own figures under Prometheus's standard names, read from `/proc` when
 /// `/metrics` is scraped: CPU time, resident and virtual memory, open and allowed file
 /// descriptors, start time. They let an operator (and the gateway benchmark) divide a
-/// service's CPU by the requests it served. Where there is no `/proc` they are not published.
-public final class ProcessMetrics: Sendable {
+/// service's CPU by the requests it served. Where there is no `/proc` they stay at zero.
+/// Made once per registry, by `Observability.processMetrics`.
+final class ProcessMetrics: Sendable {
     private let cpu: Counter
     private let resident: Gauge
     private let virtual: Gauge
@@ -16,10 +17,10 @@ public final class ProcessMetrics: Sendable {
     private let maximumFiles: Gauge
     private let started: Gauge
     /// CPU seconds already added to `cpu` (a Prometheus counter only goes up by increments).
-    /// One instance per registry (`Observability.processMetrics`), or the time is counted twice.
+    /// A second instance on the same registry would count the time twice.
     private let countedCPU = Mutex<Double>(0)
 
-    public init(registry: PrometheusCollectorRegistry) {
+    init(registry: PrometheusCollectorRegistry) {
         cpu = registry.makeCounter(name: "process_cpu_seconds_total", help: "User and system CPU time spent, in seconds.")
         resident = registry.makeGauge(name: "process_resident_memory_bytes", help: "Resident memory size in bytes.")
         virtual = registry.makeGauge(name: "process_virtual_memory_bytes", help: "Virtual memory size in bytes.")
@@ -29,7 +30,7 @@ public final class ProcessMetrics: Sendable {
     }
 
     /// Reads `/proc` and sets every figure; a figure that cannot be read keeps its last value.
-    public func update() {
+    func update() {
         #if os(Linux)
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
