@@ -3,7 +3,7 @@
 ///
 /// Checks, besides what AddressSanitizer and Swift's traps catch: findings lie inside the text;
 /// a text with nothing to redact comes back unchanged; a stream releases every piece once, in
-/// order, and unchanged when nothing was found.
+/// order, and unchanged when nothing was found; an attachment's bytes read as text hold no NUL.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDetectors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
@@ -15,6 +15,10 @@ public func fuzzDetectors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let byteCount = text.utf8.count
     for finding in text.withUTF8({ GuardScanner().scanBytes($0) }) {
         precondition(0 <= finding.start && finding.start <= finding.end && finding.end <= byteCount, "byte span outside the text")
+    }
+    let raw = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
+    for attachment in [AttachmentText.text(raw), AttachmentText.decode(base64: text), AttachmentText.decode(dataURL: text)] {
+        precondition(!(attachment?.unicodeScalars.contains("\u{0}") ?? false), "an attachment read as text holds a NUL")
     }
     let findings = GuardScanner().scan(text)
     for finding in findings {

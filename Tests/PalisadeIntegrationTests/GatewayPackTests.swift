@@ -170,6 +170,35 @@ import Testing
         try await stack.stop()
     }
 
+    /// What the scan could not read reaches the packs as findings of category `unscanned`.
+    @Test func aPackCanRefuseOrHoldWhatTheScanCouldNotRead() async throws {
+        let (admin, proxy) = try await tenantWithRoute(UUID())
+        _ = try await activate(admin, Self.guardPack(version: "1.0.0", rules: """
+              - {rule_id: no_unread_documents, when: 'findings contains "document"', action: deny}
+              - {rule_id: unread_content_needs_review, when: 'findings.categories contains "unscanned"', action: require_approval}
+            """))
+        func ask(_ part: [String: Any]) async throws -> HTTP.Answer {
+            try await proxy.post("/v1/proxy/openai/v1/chat/completions", json: [
+                "model": "plain", "messages": [["role": "user", "content": [part, ["type": "text", "text": "What is this?"]]]],
+            ])
+        }
+        let pdf = Data("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF".utf8).base64EncodedString()
+        let document = ["type": "file", "file": ["filename": "report.pdf", "file_data": "data:application/pdf;base64,\(pdf)"]] as [String: Any]
+        try await poll(timeout: .seconds(30), what: "the gateway to enforce the pack") {
+            try await ask(document).status == 403
+        }
+        let refused = try await ask(document)
+        #expect((refused.json["error"] as? [String: Any])?["code"] as? String == "policy_denied", "\(refused.text)")
+        let image = try await ask(["type": "image_url", "image_url": ["url": "https://example.com/cat.png"]])
+        #expect(image.status == 200, "\(image.text)")
+        #expect(image.headers["x-palisade-decision"] == "review")
+        // A file whose bytes are text is read, so nothing about it is unscanned.
+        let notes = try await ask(["type": "file", "file": ["filename": "notes.txt", "file_data": Data("Quarterly numbers look fine.".utf8).base64EncodedString()]])
+        #expect(notes.status == 200, "\(notes.text)")
+        #expect(notes.headers["x-palisade-decision"] == "allow")
+        try await stack.stop()
+    }
+
     @Test func onlyTrustedPacksAreEnforcedAndABadOneLeavesTheLastGoodInForce() async throws {
         let tenant = UUID()
         let (admin, proxy) = try await tenantWithRoute(tenant)

@@ -17,6 +17,11 @@ struct CallRecord: Sendable {
     var bypassed = false
     var upstreamStatus = 0
     var findings: [(stage: String, finding: Finding)] = []
+    /// Kinds of request content the scan could not read (`image`, `audio`, `document`), one
+    /// entry per item.
+    var unscanned: [String] = []
+    /// The findings category that records unscanned content, in decisions and for packs.
+    static let unscannedCategory = "unscanned"
     /// What the enforced policy pack that decided said, and what shadow packs would have said.
     var enforced: Palisade_V1_PackOutcome?
     var shadow: [Palisade_V1_PackOutcome] = []
@@ -55,18 +60,24 @@ struct CallRecord: Sendable {
         if let enforced { message.enforced = enforced }
         message.shadow = shadow
         message.overheadMicros = Int64(overhead / .microseconds(1))
-        // One entry per (stage, detector), with the count and the highest confidence: the
-        // record says what was found, never the values.
+        // One entry per (stage, category, detector), with the count and the highest confidence:
+        // the record says what was found, never the values.
         var grouped: [String: Palisade_V1_DecisionFinding] = [:]
-        for (stage, finding) in findings {
-            let key = "\(stage)/\(finding.detector)"
+        func count(_ detector: String, _ category: String, stage: String, confidence: Double) {
+            let key = "\(stage)/\(category)/\(detector)"
             var entry = grouped[key] ?? Palisade_V1_DecisionFinding()
-            entry.detector = finding.detector
-            entry.category = finding.category.rawValue
+            entry.detector = detector
+            entry.category = category
             entry.stage = stage
             entry.count += 1
-            entry.confidence = max(entry.confidence, finding.confidence)
+            entry.confidence = max(entry.confidence, confidence)
             grouped[key] = entry
+        }
+        for (stage, finding) in findings {
+            count(finding.detector, finding.category.rawValue, stage: stage, confidence: finding.confidence)
+        }
+        for kind in unscanned {
+            count(kind, Self.unscannedCategory, stage: "request", confidence: 1)
         }
         message.findings = grouped.keys.sorted().compactMap { grouped[$0] }
         return message

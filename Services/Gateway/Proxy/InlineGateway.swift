@@ -113,8 +113,10 @@ struct InlineGateway: Sendable {
 
         // Injection scan of the untrusted text and of the tools offered, within the route's time
         // budget. With neither (a system prompt alone) no scan runs, so none can overrun.
-        let untrusted = provider.untrustedTexts(json)
+        let content = provider.untrustedContent(json)
+        let untrusted = content.texts
         let tools = provider.toolDefinitions(json)
+        noteUnscanned(content.unscanned, call: &call)
         let scanStarted = ContinuousClock.now
         let found: [(tool: String?, finding: Finding)] =
             untrusted.flatMap { text in scanner.scan(text, detectors: .injection).map { (nil, $0) } }
@@ -142,7 +144,7 @@ struct InlineGateway: Sendable {
         }
 
         if let refused = try applyPacks(claims: claims, route: route, model: call.model, streaming: streaming, injections: injections,
-                                        call: &call, context) {
+                                        unscanned: content.unscanned, call: &call, context) {
             return refused
         }
 
@@ -215,8 +217,10 @@ struct InlineGateway: Sendable {
     /// (`action` `llm.request` on `route:<id>`, with the model, provider and the prompt's
     /// findings); deny blocks it, require_approval marks it for review. Shadow packs are only
     /// recorded. With no enforced pack for the route, the route's own settings decide.
+    /// Packs see the injections found and what could not be scanned (category `unscanned`, an
+    /// entry per kind), so a pack can refuse or hold calls that carry content no one inspected.
     private func applyPacks(claims: PlatformClaims, route: ProxyRoute, model: String, streaming: Bool, injections: [Finding],
-                            call: inout CallRecord, _ context: PalisadeRequestContext) throws -> Response? {
+                            unscanned: [String], call: inout CallRecord, _ context: PalisadeRequestContext) throws -> Response? {
         guard let set = packs.packs(for: claims.scope.tenantID) else {
             try bypassOrRefuse(route, stage: "policy pack step", call: &call, context)
             return nil
@@ -225,7 +229,8 @@ struct InlineGateway: Sendable {
         let input = DecisionInput(
             user: claims.sub.value, roles: claims.roles, action: "llm.request", resource: "route:\(route.routeID)",
             route: route.routeID, model: model, provider: route.provider,
-            findings: injections.map(\.detector), findingCategories: injections.map(\.category.rawValue),
+            findings: injections.map(\.detector) + unscanned,
+            findingCategories: injections.map(\.category.rawValue) + unscanned.map { _ in CallRecord.unscannedCategory },
             context: ["stream": .bool(streaming)]
         )
         let result = set.decide(input)
@@ -258,6 +263,16 @@ struct InlineGateway: Sendable {
         call.decide("block", reason: "\(stage) unavailable (fail_closed)")
         record(call, context)
         throw Problem.unavailable("the \(stage) did not finish within the route's budget and the route fails closed")
+    }
+
+    /// Content the scan could not read is recorded with the call and counted by kind: how much
+    /// traffic goes uninspected is an operator's question before it is an auditor's.
+    private func noteUnscanned(_ kinds: [String], call: inout CallRecord) {
+        guard !kinds.isEmpty else { return }
+        call.unscanned = kinds
+        for kind in kinds {
+            Counter(label: "palisade_gateway_unscanned_content_total", dimensions: [("provider", call.provider.rawValue), ("kind", kind)]).increment()
+        }
     }
 
     /// A guard step let through unfinished (fail_open): counted and logged; the call records it.

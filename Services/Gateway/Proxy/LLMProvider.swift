@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import PalisadeEvents
+import PalisadeGuard
 
 /// What the gateway knows about each provider's wire format: where the prompt's untrusted
 /// text is, where the completion's text is (whole and streamed), how to authenticate, and
@@ -42,23 +43,33 @@ enum LLMProvider: String, Sendable {
         }
     }
 
-    /// Text in the request that did not come from the customer's own system prompt: user turns,
-    /// tool results and embedding inputs. That is where injected instructions arrive.
-    func untrustedTexts(_ body: JSONValue) -> [String] {
+    /// What the request carries that did not come from the customer's own system prompt: user
+    /// turns, tool and search results, documents and embedding inputs. That is where injected
+    /// instructions arrive.
+    struct UntrustedContent: Sendable {
+        /// Text to scan, including files given inline whose bytes are text.
         var texts: [String] = []
+        /// What the gateway cannot read, by kind (`image`, `audio`, `document`): pictures,
+        /// sound, PDFs and other binary files, and anything given by URL or file id, which the
+        /// provider fetches itself.
+        var unscanned: [String] = []
+    }
+
+    func untrustedContent(_ body: JSONValue) -> UntrustedContent {
+        var content = UntrustedContent()
         switch body["input"] {
-        case .string(let text)?: texts.append(text)
-        case .array(let inputs)?: texts += inputs.compactMap(\.stringValue)
+        case .string(let text)?: content.texts.append(text)
+        case .array(let inputs)?: content.texts += inputs.compactMap(\.stringValue)
         default: break
         }
         if case .array(let messages)? = body["messages"] {
             for message in messages {
                 let role = message["role"]?.stringValue ?? ""
                 guard role != "system", role != "developer" else { continue }
-                texts += Self.texts(in: message["content"])
+                Self.collect(message["content"], into: &content)
             }
         }
-        return texts
+        return content
     }
 
     /// The tools the request offers the model, each as its name and the text the model reads
@@ -121,26 +132,57 @@ enum LLMProvider: String, Sendable {
         }
     }
 
-    /// Strings of a content field: a string, or blocks with `text`, the content of tool and
-    /// search results, and documents given as plain text (Anthropic's `document` blocks, whose
-    /// text is in `source.data` or `source.content`: the commonest carrier of indirect injection).
-    private static func texts(in content: JSONValue?) -> [String] {
-        switch content {
+    /// A content field: a string, or blocks with `text`, the content of tool and search results,
+    /// and files. Documents given as text (Anthropic's `document` blocks, whose text is in
+    /// `source.data` or `source.content`) are the commonest carrier of indirect injection;
+    /// files given inline (Anthropic's base64 sources, OpenAI's `file_data`) are read when
+    /// their bytes are text, whatever type they claim.
+    private static func collect(_ field: JSONValue?, into content: inout UntrustedContent) {
+        switch field {
         case .string(let text)?:
-            return [text]
+            content.texts.append(text)
         case .array(let blocks)?:
-            return blocks.flatMap { block -> [String] in
-                var found: [String] = []
-                if let text = block["text"]?.stringValue { found.append(text) }
-                if let nested = block["content"] { found += texts(in: nested) }
-                if let source = block["source"] {
-                    if source["type"]?.stringValue == "text", let data = source["data"]?.stringValue { found.append(data) }
-                    if let nested = source["content"] { found += texts(in: nested) }
+            for block in blocks {
+                if let text = block["text"]?.stringValue { content.texts.append(text) }
+                if let nested = block["content"] { collect(nested, into: &content) }
+                switch block["type"]?.stringValue {
+                case "image", "image_url":
+                    content.unscanned.append("image")
+                case "input_audio":
+                    content.unscanned.append("audio")
+                case "document":
+                    collectDocument(block["source"], into: &content)
+                case "file":
+                    let data = block["file"]?["file_data"]?.stringValue
+                    if let data, let text = AttachmentText.decode(dataURL: data) ?? AttachmentText.decode(base64: data) {
+                        content.texts.append(text)
+                    } else {
+                        content.unscanned.append("document")
+                    }
+                default:
+                    break
                 }
-                return found
             }
         default:
-            return []
+            break
+        }
+    }
+
+    /// An Anthropic document's source: text, content blocks, base64 data, a URL or a file id.
+    private static func collectDocument(_ source: JSONValue?, into content: inout UntrustedContent) {
+        switch source?["type"]?.stringValue {
+        case "text":
+            if let data = source?["data"]?.stringValue { content.texts.append(data) }
+        case "content":
+            collect(source?["content"], into: &content)
+        case "base64":
+            if let data = source?["data"]?.stringValue, let text = AttachmentText.decode(base64: data) {
+                content.texts.append(text)
+            } else {
+                content.unscanned.append("document")
+            }
+        default:
+            content.unscanned.append("document")
         }
     }
 

@@ -29,10 +29,12 @@ public nonisolated struct Palisade_V1_DecisionFinding: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// The injection family or data type, e.g. "instruction_override", "payment_card".
+  /// The injection family or data type, e.g. "instruction_override", "payment_card"; for
+  /// unscanned content, its kind: "image", "audio" or "document".
   public var detector: String = String()
 
-  /// "injection", "pii" or "secret".
+  /// "injection", "pii" or "secret"; "unscanned" for request content the gateway could not
+  /// read (images, audio, PDFs and other binary files, files given by URL or id).
   public var category: String = String()
 
   /// "request" (the prompt) or "response" (the completion).
