@@ -171,6 +171,15 @@ enum Vocabulary {
     static let loaded = bit(161)
     static let procedure = bit(162)
     static let render = bit(163)
+    static let everythingStrict = bit(164)
+    static let deceased = bit(165)
+    static let relative = bit(166)
+    static let used = bit(167)
+    static let ask = bit(168)
+    static let already = bit(169)
+    static let gave = bit(170)
+    static let offWord = bit(171)
+    static let mustStrict = bit(172)
 
     // Markers the tokenizer adds to a word found in the lexicon.
     /// The first word on its line.
@@ -210,7 +219,7 @@ enum Vocabulary {
         (my, ["my", "mine"]),
         (sensitiveStrict, ["credentials", "credential", "passwords", "password", "secrets", "apikey", "apikeys", "tokens",
                            "cookies", "ssh", "passwd", "shadow", "mnemonic", "seed", "ssn", "ssns", "cvv", "otp", "2fa",
-                           "dotenv", "keys", "keychain", "wallet", "logins", "netrc", "pgpass", "kubeconfig", "npmrc"]),
+                           "dotenv", "keychain", "wallet", "logins", "netrc", "pgpass", "kubeconfig", "npmrc"]),
         (everyStrict, ["every", "each", "any"]),
         (listVerb, ["list", "enumerate", "dump", "print", "show", "output", "display", "reveal", "give", "tell", "send",
                     "paste", "share", "read", "cat"]),
@@ -249,7 +258,7 @@ enum Vocabulary {
         (onlyWord, ["only", "just", "solely", "exclusively", "simply"]),
         (ignoreWeak, ["drop", "delete", "remove", "clear", "erase", "reset", "scrap", "ditch", "cancel", "suspend", "skip",
                       "omit", "abandon", "shed", "lose", "toss", "dump", "disable", "deactivate", "lift", "relax", "waive",
-                      "loosen", "break", "violate", "defy", "reject", "escape"]),
+                      "loosen", "break", "violate", "defy", "reject", "escape", "wipe"]),
         (yourTarget, ["configuration", "settings", "programming", "persona", "identity", "rules", "training", "setup",
                       "task", "tasks", "memory", "memories", "assignment", "head", "mind", "context", "knowledge",
                       "directives", "guidelines", "limits", "restrictions", "policies", "principles", "ethics", "morals",
@@ -288,7 +297,7 @@ enum Vocabulary {
                         "briefing"]),
         (everything, ["everything", "all", "anything", "whatever"]),
         (told, ["told", "said", "given", "written", "instructed", "taught", "learned", "learnt", "programmed", "received",
-                "mentioned", "stated", "shown", "provided", "trained", "know", "knew", "came", "come", "previously",
+                "mentioned", "stated", "shown", "provided", "trained", "configured", "know", "knew", "came", "come", "previously",
                 "above", "before", "earlier", "far", "prior", "preceding", "foregoing"]),
         (you, ["you", "your", "yourself", "youre", "ur", "u", "yours", "thee", "thy", "ye"]),
         (new, ["new"]),
@@ -519,6 +528,17 @@ enum Vocabulary {
                    "memo", "order", "communication", "transmission", "note", "command", "orders", "broadcast"]),
         (says, ["says", "said", "instructs", "asks", "tells", "commands", "contains", "wants", "say"]),
         (it, ["it", "they", "them", "this", "that"]),
+        (everythingStrict, ["everything", "anything", "whatever"]),
+        // The "dead grandmother" role-play: "act as my late grandma who used to read me …".
+        (deceased, ["late", "deceased", "dead", "departed"]),
+        (relative, ["grandmother", "grandma", "granny", "nana", "grandfather", "grandpa", "granddad", "grandad", "mother",
+                    "father", "mom", "mum", "dad", "aunt", "uncle", "grandparent", "grandparents"]),
+        (used, ["used"]),
+        (ask, ["ask", "wait", "seek", "request", "require", "need", "prompt"]),
+        (already, ["already"]),
+        (gave, ["gave", "wrote", "sent", "provided", "supplied", "handed"]),
+        (offWord, ["off"]),
+        (mustStrict, ["must", "shall", "mustn"]),
     ]
 
     /// Words so frequent in ordinary text that a pattern should not start matching at them.
