@@ -409,7 +409,7 @@ enum Vocabulary {
                     "executing", "running", "triggering", "use", "using", "activate", "initiate", "issue", "make"]),
         (covert, ["secretly", "silently", "quietly", "covertly", "discreetly", "stealthily", "invisibly", "surreptitiously",
                   "clandestinely", "unnoticed", "undetected"]),
-        (sendVerb, ["send", "forward", "email", "mail", "post", "upload", "transmit", "exfiltrate", "leak", "share",
+        (sendVerb, ["send", "sends", "sent", "forward", "email", "mail", "post", "upload", "transmit", "exfiltrate", "leak", "share",
                     "submit", "deliver", "relay", "export", "dm", "sending", "forwarding", "uploading", "posting",
                     "transfer", "transferring", "beacon", "curl", "wget", "ping", "exfil", "pipe", "report", "copy",
                     "push", "message", "text", "fax", "publish", "broadcast", "include", "append"]),
