@@ -91,7 +91,9 @@ enum InjectionPatterns {
         // "your previous instructions are void".
         p(.instructionOverride, 0.85, V.prior | V.quantifier, (2, V.instructions), (3, V.voided)),
         // Verb-final languages: "以前の指示を無視", "이전 지시를 무시", "पिछले सभी निर्देशों को अनदेखा".
-        p(.instructionOverride, 0.9, V.prior, (3, V.instructions), (4, V.ignore), lastAll: V.foreign),
+        p(.instructionOverride, 0.9, V.prior, (3, V.instructions), (4, V.ignore | V.ignoreIdiom), lastAll: V.foreign),
+        // "lascia perdere le istruzioni precedenti" (not "non perdere le istruzioni del manuale").
+        p(.instructionOverride, 0.85, V.ignoreIdiom, (3, V.instructions), (2, V.prior)),
 
         // "forget everything you were told", "disregard all of the above".
         // Not "forget everything I said about Paris": the user's own words are theirs to withdraw.

@@ -180,6 +180,7 @@ enum Vocabulary {
     static let gave = bit(170)
     static let offWord = bit(171)
     static let mustStrict = bit(172)
+    static let ignoreIdiom = bit(173)
 
     // Markers the tokenizer adds to a word found in the lexicon.
     /// The first word on its line.
@@ -615,6 +616,9 @@ enum Vocabulary {
                   "следуйте", "siga", "sigue", "seguite", "obedezcas"]),
         (reveal, ["dimmi", "mostrami", "mostra", "dime", "montre-moi", "affiche", "zeig", "zeige", "покажи", "mostre",
                   "révèle", "rivela", "enseña", "ensename", "enséñame"]),
+        // Halves of idioms for "ignore" whose other half is an ordinary word: Italian "lascia perdere"
+        // ("perdere" alone is "to lose"), Turkish "yok say" ("yok" alone is "there is none").
+        (ignoreIdiom, ["perdere", "yok"]),
         (limits, ["regeln", "reglas", "règles", "regole", "regras", "правила", "restricciones", "einschränkungen",
                   "restrictions", "restrizioni", "restrições", "ограничения", "límites", "limites", "grenzen", "filtros",
                   "filtres", "filter"]),
