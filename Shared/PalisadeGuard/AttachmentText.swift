@@ -8,9 +8,10 @@ public enum AttachmentText {
     /// Decoded text; nil for anything else (an image, a PDF, audio, any binary file) and for
     /// base64 that does not decode.
     public static func decode(base64: String) -> String? {
-        // Line breaks and spaces (MIME-style wrapping) are allowed; any other stray byte is not.
-        guard let data = Data(base64Encoded: base64, options: .ignoreUnknownCharacters),
-              base64.utf8.allSatisfy({ base64Alphabet[Int($0)] }) else { return nil }
+        // Line breaks and spaces (MIME-style wrapping) are allowed; any other stray byte is not,
+        // and is refused before anything is decoded.
+        guard base64.utf8.allSatisfy({ base64Alphabet[Int($0)] }),
+              let data = Data(base64Encoded: base64, options: .ignoreUnknownCharacters) else { return nil }
         return text(Array(data))
     }
 
