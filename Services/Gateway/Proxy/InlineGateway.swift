@@ -144,7 +144,7 @@ struct InlineGateway: Sendable {
         }
 
         if let refused = try applyPacks(claims: claims, route: route, model: call.model, streaming: streaming, injections: injections,
-                                        unscanned: content.unscanned, call: &call, context) {
+                                        call: &call, context) {
             return refused
         }
 
@@ -217,10 +217,10 @@ struct InlineGateway: Sendable {
     /// (`action` `llm.request` on `route:<id>`, with the model, provider and the prompt's
     /// findings); deny blocks it, require_approval marks it for review. Shadow packs are only
     /// recorded. With no enforced pack for the route, the route's own settings decide.
-    /// Packs see the injections found and what could not be scanned (category `unscanned`, an
-    /// entry per kind), so a pack can refuse or hold calls that carry content no one inspected.
+    /// Packs see the injections found and what the call recorded as unscanned (category
+    /// `unscanned`, an entry per kind), so a pack can refuse or hold content no one inspected.
     private func applyPacks(claims: PlatformClaims, route: ProxyRoute, model: String, streaming: Bool, injections: [Finding],
-                            unscanned: [String], call: inout CallRecord, _ context: PalisadeRequestContext) throws -> Response? {
+                            call: inout CallRecord, _ context: PalisadeRequestContext) throws -> Response? {
         guard let set = packs.packs(for: claims.scope.tenantID) else {
             try bypassOrRefuse(route, stage: "policy pack step", call: &call, context)
             return nil
@@ -229,8 +229,8 @@ struct InlineGateway: Sendable {
         let input = DecisionInput(
             user: claims.sub.value, roles: claims.roles, action: "llm.request", resource: "route:\(route.routeID)",
             route: route.routeID, model: model, provider: route.provider,
-            findings: injections.map(\.detector) + unscanned,
-            findingCategories: injections.map(\.category.rawValue) + unscanned.map { _ in CallRecord.unscannedCategory },
+            findings: injections.map(\.detector) + call.unscanned,
+            findingCategories: injections.map(\.category.rawValue) + call.unscanned.map { _ in CallRecord.unscannedCategory },
             context: ["stream": .bool(streaming)]
         )
         let result = set.decide(input)
