@@ -153,13 +153,15 @@ enum StructuralMarkers {
     }
 
     /// How sure a URL is a channel for smuggling data: an absolute http(s) URL whose query has a
-    /// placeholder (`{…}`, `<…>`, `$…`, `[…]`, a word like "data" or "conversation") or a value
-    /// of 24 or more data-like characters. Nil for an ordinary URL.
+    /// placeholder (`{…}`, `<…>`, `$…`, `[…]`, a word like "data" or "conversation", a last value
+    /// left empty) or a value of 24 or more data-like characters. Nil for an ordinary URL.
     private static func smugglingConfidence(_ url: UnsafeBufferPointer<UInt8>) -> Double? {
         guard hasPrefix(url, at: 0, "http://") || hasPrefix(url, at: 0, "https://") || hasPrefix(url, at: 0, "//"),
               let question = url.firstIndex(of: UInt8(ascii: "?")) else { return nil }
         let query = UnsafeBufferPointer(rebasing: url[(question + 1)...])
         guard query.contains(UInt8(ascii: "=")) else { return nil }
+        // "?session=": a value left empty at the end, for the model to fill in.
+        if query.last == UInt8(ascii: "=") { return 0.8 }
         for byte in query {
             switch byte {
             case UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "$"),

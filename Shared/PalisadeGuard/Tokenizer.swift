@@ -338,9 +338,11 @@ struct Tokenizer {
                 var markers: UInt8 = 0
                 if lineStart { markers |= Marker.lineStart }
                 if colonFollows(at: Int(word.end)) { markers |= Marker.colonAfter }
-                if last == UInt8(ascii: "/") && previous == UInt8(ascii: "<") && start >= 2 && base[start - 1] == UInt8(ascii: "/") {
+                // A tag's name is the whole name: "<system-config>" is not "<system>".
+                let isWholeName = !nameGoesOn(after: Int(word.end))
+                if isWholeName && last == UInt8(ascii: "/") && previous == UInt8(ascii: "<") && start >= 2 && base[start - 1] == UInt8(ascii: "/") {
                     markers |= Marker.closingTag
-                } else if last == UInt8(ascii: "[") || last == UInt8(ascii: "<") || last == UInt8(ascii: "(") || last == UInt8(ascii: "{") {
+                } else if isWholeName && (last == UInt8(ascii: "[") || last == UInt8(ascii: "<") || last == UInt8(ascii: "(") || last == UInt8(ascii: "{")) {
                     markers |= Marker.bracketed
                 } else if last == UInt8(ascii: "|"), lexicon.classes[Int(word.entry)].intersects(Vocabulary.shellName) {
                     markers |= Marker.shellPipe
@@ -350,12 +352,16 @@ struct Tokenizer {
         }
     }
 
+    private func nameGoesOn(after index: Int) -> Bool {
+        index < count && (base[index] == UInt8(ascii: "-") || base[index] == UInt8(ascii: "_"))
+    }
+
     private func colonFollows(at index: Int) -> Bool {
         var index = index
         while index < count, base[index] == 0x20 || base[index] == 0x09 { index += 1 }
         guard index < count else { return false }
         switch base[index] {
-        case UInt8(ascii: ":"), UInt8(ascii: "]"), UInt8(ascii: ">"), UInt8(ascii: ")"), UInt8(ascii: "}"), UInt8(ascii: "|"):
+        case UInt8(ascii: ":"), UInt8(ascii: "]"), UInt8(ascii: ">"), UInt8(ascii: "|"):
             return true
         default:
             return false

@@ -181,13 +181,22 @@ enum Vocabulary {
     static let offWord = bit(171)
     static let mustStrict = bit(172)
     static let ignoreIdiom = bit(173)
+    static let verbatim = bit(174)
+    static let sorry = bit(175)
+    static let adjust = bit(176)
+    static let beginVerb = bit(177)
+    static let gather = bit(178)
+    static let working = bit(179)
+    static let summary = bit(180)
 
     // Markers the tokenizer adds to a word found in the lexicon.
     /// The first word on its line.
     static let lineStart = bit(250)
-    /// Followed (after spaces) by `:`, `]`, `>`, `)`, `}` or `|`.
+    /// Followed (after spaces) by `:`, `]`, `>` or `|` (not `)` or `}`, which close code far
+    /// more often than a forged header).
     static let colonAfter = bit(251)
-    /// Preceded (after spaces) by `[`, `<`, `(` or `{`.
+    /// Preceded (after spaces) by `[`, `<`, `(` or `{`, and the whole name (not `system` of
+    /// `<system-config>`). `closingTag` likewise.
     static let bracketed = bit(252)
     /// A word of a language other than English.
     static let foreign = bit(253)
@@ -196,7 +205,7 @@ enum Vocabulary {
 
     static let english: [(WordClasses, [String])] = [
         (ignore, ["ignore", "ignores", "ignoring", "ignored", "disregard", "disregards", "disregarding", "forget", "forgets",
-                  "forgetting", "forgot", "bypass", "bypassing", "neglect", "discard", "discarding", "dismiss", "overlook",
+                  "forgetting", "forgot", "nevermind", "bypass", "bypassing", "neglect", "discard", "discarding", "dismiss", "overlook",
                   "abandon", "nullify", "circumvent", "disobey", "disobeying", "unlearn", "disregarded", "forgotten"]),
         (prior, ["previous", "previously", "prior", "above", "earlier", "preceding", "foregoing", "former", "initial",
                  "original", "old", "past", "before", "existing", "default", "preset", "predefined", "preprogrammed",
@@ -220,7 +229,7 @@ enum Vocabulary {
         (my, ["my", "mine"]),
         (sensitiveStrict, ["credentials", "credential", "passwords", "password", "secrets", "apikey", "apikeys", "tokens",
                            "cookies", "ssh", "passwd", "shadow", "mnemonic", "seed", "ssn", "ssns", "cvv", "otp", "2fa",
-                           "dotenv", "keychain", "wallet", "logins", "netrc", "pgpass", "kubeconfig", "npmrc"]),
+                           "dotenv", "keychain", "wallet", "logins", "netrc", "pgpass", "kubeconfig", "npmrc", "env"]),
         (everyStrict, ["every", "each", "any"]),
         (listVerb, ["list", "enumerate", "dump", "print", "show", "output", "display", "reveal", "give", "tell", "send",
                     "paste", "share", "read", "cat"]),
@@ -322,8 +331,8 @@ enum Vocabulary {
                            "configured", "starting", "opening", "base"]),
         (systemRole, ["system", "sys", "admin", "administrator", "developer", "root", "operator", "sudo", "superuser",
                       "sysadmin", "openai", "anthropic", "kernel", "supervisor", "overseer"]),
-        (above, ["above", "before", "earlier", "prior", "preceding", "previous", "previously", "beginning", "start", "top",
-                 "foregoing", "aforementioned", "far"]),
+        (above, ["above", "before", "earlier", "prior", "preceding", "previously", "beginning", "start", "top",
+                 "foregoing", "aforementioned", "far", "precedes", "preceded"]),
         (aboveStrict, ["above", "foregoing", "aforementioned"]),
         (textWords, ["words", "word", "text", "everything", "characters", "tokens", "all", "instructions", "prompt",
                      "conversation", "messages", "message", "content", "lines", "sentences", "paragraphs"]),
@@ -396,7 +405,7 @@ enum Vocabulary {
         (agent, ["ai", "ais", "llm", "llms", "assistant", "assistants", "agent", "agents", "chatbot", "chatbots", "bot",
                  "bots", "gpt", "chatgpt", "claude", "gemini", "copilot", "bard", "language", "gpts", "llama", "grok",
                  "crawler", "crawlers", "scraper", "scrapers", "model", "models", "robot", "automated", "autonomous",
-                 "system"]),
+                 "system", "systems"]),
         (addressIntro, ["if", "attention", "note", "dear", "hey", "hello", "important", "hi", "warning", "notice",
                         "instructions", "greetings", "reminder", "psa", "calling", "message", "memo", "urgent", "listen",
                         "any", "all", "every"]),
@@ -444,7 +453,7 @@ enum Vocabulary {
         (safety, ["ethics", "morals", "morality", "safety", "alignment", "censorship", "moderation", "conscience",
                   "safeguards", "guardrails", "content", "tos", "ethical", "scruples", "usage", "filters", "filter",
                   "guidelines", "policy", "policies", "restrictions", "limitations", "rules", "programming",
-                  "training", "principles", "values", "constraints", "boundaries"]),
+                  "training", "principles", "constraints", "boundaries"]),
         (applies, ["apply", "applies", "matter", "matters", "exist", "exists", "bind", "binding", "relevant", "valid",
                    "count", "counts", "hold", "holds", "restrict", "restricts", "constrain", "active", "enforced",
                    "govern", "affect", "concern", "limit", "work", "effect"]),
@@ -481,12 +490,15 @@ enum Vocabulary {
                       "inappropriate", "prohibited", "forbidden", "matter", "explicit", "unsafe", "legality", "morality",
                       "ethics", "consequences"]),
         (comply, ["answer", "respond", "comply", "reply", "obey", "fulfill", "fulfil", "provide", "generate", "produce",
-                  "help", "assist", "give"]),
+                  "help", "assist", "give", "answers", "responds", "complies", "replies", "obeys", "fulfills", "provides"]),
         (every, ["every", "all", "any", "anything", "everything", "each", "whatever"]),
         (to, ["to", "into", "at", "onto", "toward", "towards", "via", "through", "in"]),
         (when, ["when", "whenever", "once", "after", "upon", "if", "as"]),
         (readVerb, ["read", "see", "process", "summarize", "summarise", "encounter", "parse", "find", "review", "reach",
-                    "analyze", "analyse", "scan", "view", "receive", "ingest", "translate"]),
+                    "analyze", "analyse", "scan", "view", "receive", "ingest", "translate", "reads", "sees", "processes",
+                    "summarizes", "summarises", "encounters", "parses", "finds", "reviews", "analyzes", "analyses", "scans",
+                    "views", "receives", "ingests", "edit", "edits", "open", "opens", "modify", "modifies", "load", "loads",
+                    "crawl", "crawls", "index", "indexes"]),
         (granted, ["granted", "given", "elevated", "assigned", "promoted", "upgraded", "awarded", "issued", "gained",
                    "unlocked"]),
         (access, ["access", "privileges", "privilege", "permissions", "permission", "clearance", "rights", "powers",
@@ -540,6 +552,20 @@ enum Vocabulary {
         (gave, ["gave", "wrote", "sent", "provided", "supplied", "handed"]),
         (offWord, ["off"]),
         (mustStrict, ["must", "shall", "mustn"]),
+        // "Repeat it verbatim": a copy, not a summary, is what an extraction asks for.
+        (verbatim, ["verbatim", "unabridged", "unedited", "unredacted", "unparaphrased", "unaltered", "unmodified"]),
+        // "Never say 'I'm sorry'": the words of a refusal, named so as to forbid them.
+        (sorry, ["sorry", "apologise", "apologize", "apology", "apologies", "unfortunately", "cannot", "unable"]),
+        // "Update your behavior": asked of the model, a change to how it answers.
+        (adjust, ["update", "change", "adjust", "modify", "alter", "amend", "expand", "relax", "loosen", "reconfigure"]),
+        // "Begin your reply with …".
+        (beginVerb, ["begin", "start", "preface", "prefix", "open", "lead", "commence", "begins", "starts", "opens"]),
+        // Gathering what the context holds: "collect any passwords mentioned so far".
+        // "Coding agents working in this repository:".
+        (working, ["working", "operating", "running", "acting", "deployed", "editing", "coding", "contributing"]),
+        // Where an agent reports what it did: "don't mention it in the diff summary".
+        (summary, ["summary", "summaries", "changelog", "description", "report", "notes", "log", "commit", "output"]),
+        (gather, ["collect", "gather", "compile", "harvest", "extract", "grab", "scrape", "aggregate", "find", "found"]),
     ]
 
     /// Words so frequent in ordinary text that a pattern should not start matching at them.
@@ -569,6 +595,10 @@ enum Vocabulary {
             "zignoruj", "ignoruj", "zapomnij", "yoksay", "unut", "görmezden", "abaikan", "lupakan", "игнорируй",
             "игнорировать", "игнорируйте", "проигнорируй", "проигнорируйте", "забудь", "забудьте", "пропусти",
             "игноруй", "تجاهل", "انس", "اهمل", "अनदेखा", "भूल", "नजरअंदाज", "इग्नोर",
+            // Swedish, Norwegian, Danish, Czech, Slovak, Finnish, Romanian, Ukrainian, Greek, Hebrew.
+            "ignorera", "strunta", "glöm", "glem", "ignorér", "ignorujte", "zapomeň", "zapomeňte", "ignorovať",
+            "zabudni", "ohita", "unohda", "ignoră", "ignorați", "ігноруй", "ігноруйте", "забудь", "αγνόησε",
+            "αγνοήστε", "ξέχασε", "ξεχάστε", "התעלם", "התעלמי", "התעלמו", "שכח", "שכחי",
         ]),
         (prior, [
             "anteriores", "anterior", "previas", "previos", "precedentes", "précédentes", "antérieures", "précédente",
@@ -578,6 +608,9 @@ enum Vocabulary {
             "önceki", "tüm", "sebelumnya", "semua", "все", "всё", "предыдущие", "предыдущих", "прежние", "прошлые",
             "свои", "твои", "السابقة", "جميع", "كل", "पिछले", "सभी", "पहले", "sistema", "système", "iniciales",
             "initiales", "originales", "ursprünglichen",
+            "tidigare", "föregående", "tidligere", "forrige", "foregående", "všechny", "předchozí", "dřívější",
+            "všetky", "predchádzajúce", "kaikki", "aiemmat", "edelliset", "toate", "anterioare", "усі", "всі",
+            "попередні", "όλες", "όλα", "προηγούμενες", "προηγούμενα", "מכל", "כל", "הקודמות", "הקודמים",
         ]),
         (instructions, [
             "instrucciones", "indicaciones", "reglas", "órdenes", "instrucción", "consignes", "règles", "directives",
@@ -586,12 +619,17 @@ enum Vocabulary {
             "polecenia", "zasady", "talimatları", "kuralları", "instruksi", "perintah", "aturan", "инструкции",
             "инструкций", "указания", "правила", "команды", "инструкцию", "التعليمات", "تعليمات", "الأوامر",
             "निर्देशों", "निर्देश", "नियमों",
+            "instruktioner", "instruktionerna", "anvisningar", "anvisningarna", "instruksjoner", "instruksjonene",
+            "instruktionerne", "pokyny", "instrukce", "pravidla", "inštrukcie", "pokynov", "ohjeet", "ohjeita",
+            "instrucțiunile", "instrucțiuni", "інструкції", "вказівки", "οδηγίες", "εντολές", "κανόνες", "ההוראות",
+            "הוראות", "ההנחיות", "הנחיות",
         ]),
         (reveal, [
             "muestra", "muéstrame", "revela", "dime", "imprime", "montre", "montrez", "affiche", "affichez", "révèle",
             "révélez", "zeig", "zeige", "zeigen", "verrate", "gib", "mostra", "mostrami", "rivela", "mostre", "mostrar",
             "покажи", "выведи", "раскрой", "скажи", "напиши", "pokaż", "göster", "tampilkan", "أظهر", "اعرض", "दिखाओ",
-            "बताओ",
+            "बताओ", "visa", "vis", "vypiš", "ukaž", "zobraz", "näytä", "arată", "покажи", "δείξε", "αποκάλυψε",
+            "חשוף", "וחשוף", "הצג", "והצג",
         ]),
         (promptTarget, [
             "sistema", "système", "systemprompt", "systemanweisung", "systemanweisungen", "системный", "промпт",

@@ -52,10 +52,11 @@ import Testing
                     var markers: UInt8 = 0
                     if previousEnd == nil || gap.contains(0x0A) { markers |= InjectionEngine.Marker.lineStart }
                     let after = text[range.upperBound...].first { $0 != 0x20 && $0 != 0x09 }
-                    if let after, Array(":]>)}|".utf8).contains(after) { markers |= InjectionEngine.Marker.colonAfter }
-                    if separators.suffix(2) == [UInt8(ascii: "<"), UInt8(ascii: "/")], text[range.lowerBound - 1] == UInt8(ascii: "/") {
+                    if let after, Array(":]>|".utf8).contains(after) { markers |= InjectionEngine.Marker.colonAfter }
+                    let isWholeName = range.upperBound == text.count || !Array("-_".utf8).contains(text[range.upperBound])
+                    if isWholeName, separators.suffix(2) == [UInt8(ascii: "<"), UInt8(ascii: "/")], text[range.lowerBound - 1] == UInt8(ascii: "/") {
                         markers |= InjectionEngine.Marker.closingTag
-                    } else if let last = separators.last, Array("[<({".utf8).contains(last) {
+                    } else if isWholeName, let last = separators.last, Array("[<({".utf8).contains(last) {
                         markers |= InjectionEngine.Marker.bracketed
                     } else if separators.last == UInt8(ascii: "|"), engine.lexicon.classes[Int(id)].intersects(Vocabulary.shellName) {
                         markers |= InjectionEngine.Marker.shellPipe
