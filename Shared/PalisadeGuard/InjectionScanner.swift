@@ -2,7 +2,8 @@ import CGuardBytes
 
 /// Prompt-injection detection over one text: folds it (see `FoldedText`), matches the word
 /// patterns and the structural markers, then looks inside what hides text — Unicode tag
-/// characters, invisible characters, base64 and hex runs, letters spelled one at a time,
+/// characters, invisible characters, base64 and hex runs, bytes written as escapes
+/// (`\x69`, `0x69`, `%69`), letters spelled one at a time,
 /// strings split into quoted pieces — and matches the patterns over what they hid.
 public struct InjectionScanner: Sendable {
     let engine: InjectionEngine
@@ -74,6 +75,13 @@ public struct InjectionScanner: Sendable {
             guard let best = inner.max(by: { $0.confidence < $1.confidence }) else { continue }
             findings.append(Hit(family: kind == .hex ? .hexPayload : .base64Payload, start: run.lowerBound, end: run.upperBound,
                                 confidence: best.confidence))
+        }
+        if depth < Self.maximumDecodingDepth {
+            for run in EscapedBytes.runs(utf8) where EncodedPayload.isText(run.bytes) {
+                let inner = run.bytes.withUnsafeBufferPointer { hits(utf8: $0, depth: depth + 1) }
+                guard let best = inner.max(by: { $0.confidence < $1.confidence }) else { continue }
+                findings.append(Hit(family: .hexPayload, start: run.span.lowerBound, end: run.span.upperBound, confidence: best.confidence))
+            }
         }
         return findings
     }

@@ -45,6 +45,13 @@ static inline _Bool guard_contains_byte(const uint8_t *text, size_t count, uint8
     return count > 0 && memchr(text, byte, count) != NULL;
 }
 
+/// The offset of the first `byte` at or after `from`, or `count` when there is none (memchr).
+static inline size_t guard_find_byte(const uint8_t *text, size_t count, size_t from, uint8_t byte) {
+    if (from >= count) return count;
+    const uint8_t *found = memchr(text + from, byte, count - from);
+    return found == NULL ? count : (size_t)(found - text);
+}
+
 /// `value` when `difference` is zero, else zero, as a conditional move: the optimizer is told
 /// the condition is unpredictable, so it does not turn the selection into a branch (from
 /// Swift, `difference == 0 ? value : 0` became a branch mispredicted on every other word).
