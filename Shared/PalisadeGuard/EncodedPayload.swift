@@ -31,11 +31,12 @@ enum EncodedPayload {
         return nil
     }
 
-    private static func isHexDigit(_ byte: UInt8) -> Bool {
+    static func isHexDigit(_ byte: UInt8) -> Bool {
         (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte) || (0x41...0x46).contains(byte)
     }
 
-    private static func hexValue(_ byte: UInt8) -> UInt8 {
+    /// The value of a hex digit (`isHexDigit` holds).
+    static func hexValue(_ byte: UInt8) -> UInt8 {
         switch byte {
         case 0x30...0x39: return byte - 0x30
         case 0x61...0x66: return byte - 0x61 + 10

@@ -57,12 +57,13 @@ enum EscapedBytes {
         var end = start
         while true {
             // The prefix, two hex digits, and no third (`0x6967` is a number, not a byte).
-            guard cursor + prefix.count + 2 <= text.count,
+            let digits = cursor + prefix.count
+            guard digits + 2 <= text.count,
                   prefix.indices.allSatisfy({ text[cursor + $0] | 0x20 == prefix[$0] | 0x20 }),
-                  let high = hexValue(text[cursor + prefix.count]), let low = hexValue(text[cursor + prefix.count + 1]) else { break }
-            let after = cursor + prefix.count + 2
-            if after < text.count, hexValue(text[after]) != nil { break }
-            bytes.append(high << 4 | low)
+                  EncodedPayload.isHexDigit(text[digits]), EncodedPayload.isHexDigit(text[digits + 1]) else { break }
+            let after = digits + 2
+            if after < text.count, EncodedPayload.isHexDigit(text[after]) { break }
+            bytes.append(EncodedPayload.hexValue(text[digits]) << 4 | EncodedPayload.hexValue(text[digits + 1]))
             end = after
             cursor = after
             // Escapes may be separated by a space or a comma (`0x69, 0x67`), not by words.
@@ -71,15 +72,6 @@ enum EscapedBytes {
             }
         }
         return bytes.count >= minimumCount ? Run(span: start..<end, bytes: bytes) : nil
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: return byte - 0x30
-        case 0x61...0x66: return byte - 0x61 + 10
-        case 0x41...0x46: return byte - 0x41 + 10
-        default: return nil
-        }
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {

@@ -68,20 +68,21 @@ public struct InjectionScanner: Sendable {
             }
         }
         findings += hiddenTextFindings(folded)
-        for run in folded.encodedRuns where depth < Self.maximumDecodingDepth {
+        guard depth < Self.maximumDecodingDepth else { return findings }
+        // Encoded text: base64 and hex runs, and bytes written as escapes.
+        var encoded: [(family: InjectionFamily, span: Range<Int>, text: [UInt8])] = []
+        for run in folded.encodedRuns {
             guard let (kind, decoded) = EncodedPayload.decode(UnsafeBufferPointer(rebasing: utf8[run])) else { continue }
-            // Merging keeps the most confident of overlapping hits, so the best unmerged hit is the same.
-            let inner = decoded.withUnsafeBufferPointer { hits(utf8: $0, depth: depth + 1) }
-            guard let best = inner.max(by: { $0.confidence < $1.confidence }) else { continue }
-            findings.append(Hit(family: kind == .hex ? .hexPayload : .base64Payload, start: run.lowerBound, end: run.upperBound,
-                                confidence: best.confidence))
+            encoded.append((kind == .hex ? .hexPayload : .base64Payload, run, decoded))
         }
-        if depth < Self.maximumDecodingDepth {
-            for run in EscapedBytes.runs(utf8) where EncodedPayload.isText(run.bytes) {
-                let inner = run.bytes.withUnsafeBufferPointer { hits(utf8: $0, depth: depth + 1) }
-                guard let best = inner.max(by: { $0.confidence < $1.confidence }) else { continue }
-                findings.append(Hit(family: .hexPayload, start: run.span.lowerBound, end: run.span.upperBound, confidence: best.confidence))
-            }
+        for run in EscapedBytes.runs(utf8) where EncodedPayload.isText(run.bytes) {
+            encoded.append((.hexPayload, run.span, run.bytes))
+        }
+        for (family, span, text) in encoded {
+            // Merging keeps the most confident of overlapping hits, so the best unmerged hit is the same.
+            let inner = text.withUnsafeBufferPointer { hits(utf8: $0, depth: depth + 1) }
+            guard let best = inner.max(by: { $0.confidence < $1.confidence }) else { continue }
+            findings.append(Hit(family: family, start: span.lowerBound, end: span.upperBound, confidence: best.confidence))
         }
         return findings
     }

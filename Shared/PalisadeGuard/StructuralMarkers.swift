@@ -154,7 +154,8 @@ enum StructuralMarkers {
 
     /// How sure a URL is a channel for smuggling data: an absolute http(s) URL whose query has a
     /// placeholder (`{…}`, `<…>`, `$…`, `[…]`, percent-encoded or not, a word like "data" or
-    /// "conversation", a last value left empty) or a value of 24 or more data-like characters. Nil for an ordinary URL.
+    /// "conversation", a last value left empty) or a value of 24 or more data-like characters.
+    /// Nil for an ordinary URL.
     private static func smugglingConfidence(_ url: UnsafeBufferPointer<UInt8>) -> Double? {
         guard hasPrefix(url, at: 0, "http://") || hasPrefix(url, at: 0, "https://") || hasPrefix(url, at: 0, "//"),
               let question = url.firstIndex(of: UInt8(ascii: "?")) else { return nil }
@@ -162,18 +163,14 @@ enum StructuralMarkers {
         guard query.contains(UInt8(ascii: "=")) else { return nil }
         // "?session=": a value left empty at the end, for the model to fill in.
         if query.last == UInt8(ascii: "=") { return 0.8 }
-        // A placeholder percent-encoded: `%7B…%7D`, `%3C…%3E`, `%24`, `%5B`.
-        for index in query.indices where query[index] == UInt8(ascii: "%") && index + 2 < query.count {
-            switch (query[index + 1], query[index + 2] | 0x20) {
-            case (UInt8(ascii: "7"), UInt8(ascii: "b")), (UInt8(ascii: "7"), UInt8(ascii: "d")), (UInt8(ascii: "3"), UInt8(ascii: "c")),
-                 (UInt8(ascii: "3"), UInt8(ascii: "e")), (UInt8(ascii: "2"), UInt8(ascii: "4")), (UInt8(ascii: "5"), UInt8(ascii: "b")):
-                return 0.9
-            default:
-                continue
+        for (index, byte) in query.enumerated() {
+            // A placeholder's bracket as it is or percent-encoded (`%7B…%7D`).
+            var bracket = byte
+            if byte == UInt8(ascii: "%"), index + 2 < query.count,
+               EncodedPayload.isHexDigit(query[index + 1]), EncodedPayload.isHexDigit(query[index + 2]) {
+                bracket = EncodedPayload.hexValue(query[index + 1]) << 4 | EncodedPayload.hexValue(query[index + 2])
             }
-        }
-        for byte in query {
-            switch byte {
+            switch bracket {
             case UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "$"),
                  UInt8(ascii: "["), UInt8(ascii: "]"):
                 return 0.9
