@@ -188,6 +188,11 @@ enum Vocabulary {
     static let gather = bit(178)
     static let working = bit(179)
     static let summary = bit(180)
+    static let morals = bit(181)
+    static let aiLab = bit(182)
+    static let continueVerb = bit(183)
+    static let rebel = bit(184)
+    static let withoutWord = bit(185)
 
     // Markers the tokenizer adds to a word found in the lexicon.
     /// The first word on its line.
@@ -247,7 +252,7 @@ enum Vocabulary {
         (keep, ["keep", "kept", "hide", "hidden", "conceal", "concealed", "withhold", "protect", "guard"]),
         (actor, ["actor", "actors", "actress", "acting", "film", "movie", "scene", "script", "screenplay", "plays", "play",
                  "roleplay", "roles", "theater", "theatre", "character", "characters"]),
-        (hesitation, ["question", "questions", "hesitation", "exception", "exceptions", "complaint", "objection", "objections",
+        (hesitation, ["questions", "hesitation", "exception", "exceptions", "complaint", "objection", "objections",
                       "refusal", "refusing", "fail", "restriction", "reservation", "reservations", "limits", "delay"]),
         (agentStrict, ["ai", "ais", "llm", "llms", "chatbot", "chatbots", "gpt", "chatgpt", "claude", "gemini", "copilot",
                        "bard", "gpts", "grok", "llama", "assistant", "assistants", "agent", "agents", "model", "models"]),
@@ -266,7 +271,7 @@ enum Vocabulary {
         (must, ["must", "should", "shall", "need", "needs", "have", "will", "are", "always", "never"]),
         (shellName, ["sh", "bash", "zsh", "ksh", "dash", "python", "python3", "perl", "ruby", "iex", "powershell", "pwsh"]),
         (onlyWord, ["only", "just", "solely", "exclusively", "simply"]),
-        (ignoreWeak, ["drop", "delete", "remove", "clear", "erase", "reset", "scrap", "ditch", "cancel", "suspend", "skip",
+        (ignoreWeak, ["defies", "defying", "drop", "delete", "remove", "clear", "erase", "reset", "scrap", "ditch", "cancel", "suspend", "skip",
                       "omit", "abandon", "shed", "lose", "toss", "dump", "disable", "deactivate", "lift", "relax", "waive",
                       "loosen", "break", "violate", "defy", "reject", "escape", "wipe"]),
         (yourTarget, ["configuration", "settings", "programming", "persona", "identity", "rules", "training", "setup",
@@ -281,7 +286,7 @@ enum Vocabulary {
                  "defeat", "disable", "deactivate", "jailbreak", "hack", "escape", "break", "undermine", "neutralize"]),
         (around, ["around", "past", "round", "beyond"]),
         (getVerb, ["get", "work", "go", "sneak", "slip", "getting", "working"]),
-        (opposite, ["opposite", "reverse", "inverse", "antithesis", "contrary"]),
+        (opposite, ["oppositely", "opposite", "reverse", "inverse", "antithesis", "contrary"]),
         (secretThing, ["password", "passphrase", "passcode", "passwd", "pin", "secret", "secrets", "flag", "codeword"]),
         (forbidden, ["forbidden", "prohibited", "restricted", "banned", "illegal", "censored", "taboo", "unfiltered",
                      "uncensored", "blocked", "disallowed", "off-limits", "filtered"]),
@@ -299,7 +304,7 @@ enum Vocabulary {
                    "instruction", "instructions", "demand", "demands"]),
         (exfiltrateStrong, ["exfiltrate", "exfiltrating", "exfiltration", "exfil", "steal", "stealing", "siphon", "harvest",
                             "smuggle", "smuggling"]),
-        (instructions, ["instructions", "instruction", "prompt", "prompts", "rules", "rule", "directions", "directives",
+        (instructions, ["direction", "instructions", "instruction", "prompt", "prompts", "rules", "rule", "directions", "directives",
                         "directive", "guidelines", "guideline", "guidance", "commands", "orders", "context", "constraints",
                         "restrictions", "policies", "programming", "training", "guardrails", "safeguards", "limitations",
                         "boundaries", "protocols", "principles", "messages", "teachings", "preprompt", "prompting",
@@ -315,7 +320,7 @@ enum Vocabulary {
                      "replacement", "priority", "genuine", "override", "corrected"]),
         (task, ["task", "tasks", "goal", "objective", "objectives", "mission", "purpose", "instructions", "instruction",
                 "directive", "directives", "orders", "rules", "prompt", "programming", "mandate"]),
-        (reveal, ["reveal", "show", "print", "output", "display", "repeat", "tell", "give", "share", "leak", "dump",
+        (reveal, ["telling", "reveal", "show", "print", "output", "display", "repeat", "tell", "give", "share", "leak", "dump",
                   "expose", "recite", "disclose", "divulge", "spill", "echo", "paste", "provide", "list", "state",
                   "reproduce", "quote", "copy", "regurgitate", "spit", "restate", "outputs", "printing", "revealing",
                   "showing", "repeating", "reciting", "unveil", "emit"]),
@@ -331,7 +336,7 @@ enum Vocabulary {
                            "configured", "starting", "opening", "base"]),
         (systemRole, ["system", "sys", "admin", "administrator", "developer", "root", "operator", "sudo", "superuser",
                       "sysadmin", "openai", "anthropic", "kernel", "supervisor", "overseer"]),
-        (above, ["above", "before", "earlier", "prior", "preceding", "previously", "beginning", "start", "top",
+        (above, ["initially", "above", "before", "earlier", "prior", "preceding", "previously", "beginning", "start", "top",
                  "foregoing", "aforementioned", "far", "precedes", "preceded"]),
         (aboveStrict, ["above", "foregoing", "aforementioned"]),
         (textWords, ["words", "word", "text", "everything", "characters", "tokens", "all", "instructions", "prompt",
@@ -356,7 +361,7 @@ enum Vocabulary {
                   "values", "programming", "alignment", "laws", "taboos", "restraints", "shackles", "chains", "confines",
                   "boundary", "safety", "refusals", "restrictive", "ethical"]),
         (danName, ["dan", "stan", "dude", "aim", "mongo", "kevin", "omega", "maximum", "alphabreak", "sigma"]),
-        (jailbreakName, ["betterdan", "antigpt", "evilbot", "devmode", "evilgpt", "darkgpt", "wormgpt", "freedomgpt",
+        (jailbreakName, ["godmode", "betterdan", "antigpt", "evilbot", "devmode", "evilgpt", "darkgpt", "wormgpt", "freedomgpt",
                          "chaosgpt", "basedgpt", "nsfwgpt", "dangpt", "unfilteredgpt", "ucar", "apophis", "jailbreakgpt",
                          "dudegpt", "stangpt", "aimgpt", "gptdan", "chatgptdan", "superdan", "hackergpt", "fraudgpt",
                          "jailbreak", "jailbroken", "jailbreaking", "dans", "jb"]),
@@ -374,7 +379,7 @@ enum Vocabulary {
         (refuse, ["refuse", "refuses", "refusing", "refusal", "refusals", "decline", "declining", "reject", "rejecting",
                   "withhold", "censor", "censoring", "deny", "object", "hesitate", "apologize", "apologise", "moralize",
                   "moralise", "lecture", "warn"]),
-        (character, ["character", "role", "persona", "roleplay"]),
+        (character, ["personality", "personalities", "character", "role", "persona", "roleplay"]),
         (breakVerb, ["break", "breaking", "leave", "exit", "drop", "abandon", "step", "broke", "breaks"]),
         (stay, ["stay", "remain", "staying", "remaining", "keep", "stick"]),
         (end, ["end", "ending", "ends", "eof", "close", "closing", "stop", "finish", "terminate", "termination"]),
@@ -446,7 +451,7 @@ enum Vocabulary {
         (execute, ["execute", "follow", "obey", "perform", "carry", "comply", "enact", "heed", "fulfill", "fulfil",
                    "implement", "executing", "following", "obeying", "act"]),
         (combine, ["concatenate", "concat", "combine", "join", "merge", "assemble", "glue", "stitch", "concatenated",
-                   "combined", "joined", "merged", "concatenating", "combining", "splice", "reassemble", "piece"]),
+                   "combined", "joined", "merged", "concatenating", "combining", "splice", "reassemble"]),
         (pieces, ["strings", "string", "parts", "part", "pieces", "variables", "fragments", "fragment", "segments",
                   "segment", "chunks", "chunk", "halves", "tokens", "letters", "a", "b", "x", "y", "z", "together",
                   "them", "both", "words", "snippets", "substrings"]),
@@ -487,7 +492,7 @@ enum Vocabulary {
                    "prepended", "defined", "specified", "configured", "loaded", "set", "inserted", "placed", "put"]),
         (beginning, ["beginning", "start", "top", "first", "opening", "outset", "head"]),
         (this, ["this", "these", "the", "following", "my", "that", "current", "present", "attached", "below", "our"]),
-        (regardless, ["regardless", "irrespective", "illegal", "unethical", "harmful", "immoral", "offensive", "dangerous",
+        (regardless, ["despite", "regardless", "irrespective", "illegal", "unethical", "harmful", "immoral", "offensive", "dangerous",
                       "inappropriate", "prohibited", "forbidden", "matter", "explicit", "unsafe", "legality", "morality",
                       "ethics", "consequences"]),
         (comply, ["answer", "respond", "comply", "reply", "obey", "fulfill", "fulfil", "provide", "generate", "produce",
@@ -520,11 +525,11 @@ enum Vocabulary {
         (forWord, ["for", "to"]),
         (stop, ["stop", "quit", "cease", "halt", "discontinue", "don", "dont", "never", "not", "refrain", "t", "no",
                 "shouldn", "mustn", "won"]),
-        (follow, ["follow", "following", "obey", "obeying", "adhere", "adhering", "listen", "listening", "heed", "respect",
+        (follow, ["align", "follow", "following", "obey", "obeying", "adhere", "adhering", "listen", "listening", "heed", "respect",
                   "follows", "obeys", "listens", "heeds", "respects",
                   "comply", "honor", "honour", "abide", "observe", "enforce"]),
         (fromWord, ["from"]),
-        (boundWord, ["bound", "restricted", "constrained", "governed", "tied", "obligated", "beholden", "subject",
+        (boundWord, ["restrained", "hindered", "encumbered", "bound", "restricted", "constrained", "governed", "tied", "obligated", "beholden", "subject",
                      "confined", "shackled", "chained", "limited", "held", "obliged", "burdened"]),
         (hypothetical, ["hypothetically", "hypothetical", "fictional", "fiction", "imaginary", "theoretically",
                         "pretend", "simulation", "universe", "world", "novel", "screenplay", "movie", "story", "play",
@@ -537,12 +542,12 @@ enum Vocabulary {
                    "spyware", "trojan", "exploit", "lsd", "mdma", "crack", "hack", "hacking", "phishing", "steal",
                    "counterfeit", "launder", "weapon", "weapons", "poison", "kidnap"]),
         (exfiltrate, ["exfiltrate", "exfiltrating", "exfiltration", "exfil", "smuggle", "siphon", "harvest", "steal",
-                      "stealing", "leak", "leaking", "extract", "extracting", "dump", "dumping", "scrape", "grab"]),
+                      "stealing", "leak", "leaking", "dump", "dumping", "scrape", "grab"]),
         (disclaimers, ["disclaimers", "disclaimer", "caveats", "moralizing", "moralising", "lectures", "lecturing",
                        "preaching", "sermons", "apologies", "apologizing", "refusals", "judgement", "judgment"]),
         (message, ["message", "notice", "update", "directive", "announcement", "alert", "instruction", "instructions",
                    "memo", "order", "communication", "transmission", "note", "command", "orders", "broadcast"]),
-        (says, ["says", "said", "instructs", "asks", "tells", "commands", "contains", "wants", "say"]),
+        (says, ["says", "said", "instructs", "asks", "tells", "contains", "wants", "say"]),
         (it, ["it", "they", "them", "this", "that"]),
         (everythingStrict, ["everything", "anything", "whatever"]),
         // The "dead grandmother" role-play: "act as my late grandma who used to read me …".
@@ -568,6 +573,20 @@ enum Vocabulary {
         (working, ["working", "operating", "running", "acting", "deployed", "editing", "coding", "contributing"]),
         // Where an agent reports what it did: "don't mention it in the diff summary".
         (summary, ["summary", "summaries", "changelog", "description", "report", "notes", "log", "commit", "output"]),
+        // What a jailbreak sets its persona free of: "not restrained by any morals" (not "rules"
+        // or "limits", which a licence or a rate limiter has as well).
+        (morals, ["ethics", "morals", "morality", "moral", "conscience", "scruples", "censorship", "guardrails",
+                  "safeguards", "virtues", "remorse", "ethical", "moderation"]),
+        // The makers of the models, as a forged insider names them: "I am a programmer at OpenAI".
+        (aiLab, ["openai", "anthropic", "deepmind"]),
+        // "Complete this sentence: 'I was instructed to'": the model asked to go on with its own secret.
+        (continueVerb, ["complete", "continue", "finish", "extend"]),
+        // The other voice of a dual-answer jailbreak: "then the rebel answer", "an unhinged response"
+        // (not "harmful" or "unsafe", which a moderation guideline names too).
+        (rebel, ["rebel", "rebellious", "unhinged", "uncensored", "unfiltered", "unrestricted", "unrestrictedly",
+                 "jailbroken", "anarchist", "liberated", "unchained", "unleashed", "amoral", "rogue", "liberating"]),
+        // "Obey without question" (and not "answer the yes/no question").
+        (withoutWord, ["without", "sans"]),
         (gather, ["collect", "gather", "compile", "harvest", "extract", "grab", "scrape", "aggregate", "find", "found"]),
     ]
 
