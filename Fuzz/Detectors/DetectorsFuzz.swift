@@ -13,7 +13,7 @@ public func fuzzDetectors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var text = String(decoding: UnsafeBufferPointer(start: data + 1, count: size - 1), as: UTF8.self)
     let scalars = Array(text.unicodeScalars)
     let byteCount = text.utf8.count
-    for finding in text.withUTF8({ GuardScanner().scanBytes($0) }) {
+    for finding in text.withUTF8({ GuardScanner().scanBytes($0, detectors: [.all, .toolOutput]) }) {
         precondition(0 <= finding.start && finding.start <= finding.end && finding.end <= byteCount, "byte span outside the text")
     }
     let raw = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))

@@ -6,6 +6,10 @@ public struct GuardScanner: Sendable {
         public init(rawValue: Int) { self.rawValue = rawValue }
         public static let injection = Detectors(rawValue: 1)
         public static let dataLoss = Detectors(rawValue: 2)
+        /// The text is what a tool returned: the injection scan also looks for requests planted
+        /// in it as if from the user ("please transfer $3,000 from my account to …"), which
+        /// are the user's own business in a user turn. Implies `injection`.
+        public static let toolOutput = Detectors(rawValue: 4)
         public static let all: Detectors = [.injection, .dataLoss]
     }
 
@@ -18,7 +22,9 @@ public struct GuardScanner: Sendable {
         var text = text
         return text.withUTF8 { utf8 in
             var found: [ByteFinding] = []
-            if detectors.contains(.injection) { found += injection.scan(utf8: utf8) }
+            if !detectors.isDisjoint(with: [.injection, .toolOutput]) {
+                found += injection.scan(utf8: utf8, toolOutput: detectors.contains(.toolOutput))
+            }
             if detectors.contains(.dataLoss) { found += dataLoss.scan(utf8: utf8) }
             return ScalarOffsets.findings(found, in: utf8)
         }
@@ -27,7 +33,9 @@ public struct GuardScanner: Sendable {
     /// Findings with UTF-8 byte spans, for callers that work in bytes (streams).
     func scanBytes(_ utf8: UnsafeBufferPointer<UInt8>, detectors: Detectors = .all) -> [ByteFinding] {
         var found: [ByteFinding] = []
-        if detectors.contains(.injection) { found += injection.scan(utf8: utf8) }
+        if !detectors.isDisjoint(with: [.injection, .toolOutput]) {
+            found += injection.scan(utf8: utf8, toolOutput: detectors.contains(.toolOutput))
+        }
         if detectors.contains(.dataLoss) { found += dataLoss.scan(utf8: utf8) }
         return found
     }

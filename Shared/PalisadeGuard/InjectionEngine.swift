@@ -54,6 +54,8 @@ struct InjectionEngine: Sendable {
     }
 
     static let shared = InjectionEngine()
+    /// The patterns only text a tool returned is matched against (`InjectionPatterns.toolOutput`).
+    static let toolOutput = InjectionEngine(patterns: InjectionPatterns.toolOutput)
 
     let lexicon: Lexicon
     let patterns: [InjectionPattern]
@@ -72,6 +74,8 @@ struct InjectionEngine: Sendable {
         var confidence: Double
         var near: WordClasses
         var radius: Int32
+        var unless: WordClasses
+        var unlessRadius: Int32
     }
     /// Unspaced terms (and their entry ids) by their first three bytes.
     let unspaced: [UInt32: [([UInt8], Int32)]]
@@ -128,7 +132,7 @@ struct InjectionEngine: Sendable {
             let anchor = pattern.steps.firstIndex { !$0.any.intersects(common) } ?? 0
             flat.append(FlatPattern(firstStep: Int32(steps.count), stepCount: Int32(pattern.steps.count), anchor: Int32(anchor),
                                     family: pattern.family, confidence: pattern.confidence, near: pattern.near,
-                                    radius: Int32(pattern.radius)))
+                                    radius: Int32(pattern.radius), unless: pattern.unless, unlessRadius: Int32(pattern.unlessRadius)))
             steps += pattern.steps
         }
         self.steps = steps
@@ -291,10 +295,24 @@ struct InjectionEngine: Sendable {
             if !pattern.near.isEmpty && !isNear(pattern.near, radius: Int(pattern.radius), first: first, last: last) {
                 return nil
             }
+            if !pattern.unless.isEmpty && isBefore(pattern.unless, radius: Int(pattern.unlessRadius), first: first) {
+                return nil
+            }
             return Match(
                 family: foreign ? pattern.family.multilingual : pattern.family, confidence: pattern.confidence,
                 start: Int(words[first].start), end: Int(words[last].end)
             )
+        }
+
+        /// Whether a word of `wanted` is within `radius` words before the word at `first`.
+        private func isBefore(_ wanted: WordClasses, radius: Int, first: Int) -> Bool {
+            let low = words[first].ordinal - Int32(radius)
+            var index = first - 1
+            while index >= 0, words[index].ordinal >= low {
+                if classes[Int(words[index].entry)].intersects(wanted) { return true }
+                index -= 1
+            }
+            return false
         }
 
         private func isNear(_ wanted: WordClasses, radius: Int, first: Int, last: Int) -> Bool {

@@ -32,6 +32,8 @@ public enum InjectionFamily: String, Sendable, CaseIterable, Codable {
     case dataExfiltration = "data_exfiltration"
     case markdownImageExfiltration = "markdown_image_exfiltration"
     case linkExfiltration = "link_exfiltration"
+    /// A request written as if from the user, found in what a tool returned.
+    case plantedRequest = "planted_request"
     // Hidden or encoded payloads.
     case base64Payload = "base64_payload"
     case hexPayload = "hex_payload"

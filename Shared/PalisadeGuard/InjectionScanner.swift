@@ -7,21 +7,25 @@ import CGuardBytes
 /// strings split into quoted pieces — and matches the patterns over what they hid.
 public struct InjectionScanner: Sendable {
     let engine: InjectionEngine
+    let toolOutputEngine: InjectionEngine
 
     public init() {
         engine = .shared
+        toolOutputEngine = .toolOutput
     }
 
     init(engine: InjectionEngine) {
         self.engine = engine
+        toolOutputEngine = .toolOutput
     }
 
     /// Encoded text inside encoded text is decoded this many times at most.
     static let maximumDecodingDepth = 2
 
-    /// Findings with spans in bytes of `utf8`.
-    func scan(utf8: UnsafeBufferPointer<UInt8>, depth: Int = 0) -> [ByteFinding] {
-        Self.merged(hits(utf8: utf8, depth: depth))
+    /// Findings with spans in bytes of `utf8`. A tool's output (`toolOutput`) is also matched
+    /// against the patterns of requests planted in it, in its plain text.
+    func scan(utf8: UnsafeBufferPointer<UInt8>, depth: Int = 0, toolOutput: Bool = false) -> [ByteFinding] {
+        Self.merged(hits(utf8: utf8, depth: depth, toolOutput: toolOutput))
     }
 
     /// One family over a span of the original bytes, before overlapping hits are merged.
@@ -32,12 +36,13 @@ public struct InjectionScanner: Sendable {
         var confidence: Double
     }
 
-    private func hits(utf8: UnsafeBufferPointer<UInt8>, depth: Int) -> [Hit] {
+    private func hits(utf8: UnsafeBufferPointer<UInt8>, depth: Int, toolOutput: Bool = false) -> [Hit] {
         let folded = FoldedText(folding: utf8)
         var findings: [Hit] = []
         folded.bytes.withUnsafeBufferPointer { text in
             let (matches, tokens) = engine.scan(text)
             var local = matches + StructuralMarkers.scan(text, candidates: tokens.markerCandidates)
+            if toolOutput { local += toolOutputEngine.scan(text).matches }
             for run in tokens.spacedRuns {
                 guard let rebuilt = SpacedText.rebuild(UnsafeBufferPointer(rebasing: text[run]), lexicon: engine.lexicon) else { continue }
                 if let best = strongest(engine.scan(rebuilt)) {

@@ -193,6 +193,12 @@ enum Vocabulary {
     static let continueVerb = bit(183)
     static let rebel = bit(184)
     static let withoutWord = bit(185)
+    static let politeAsk = bit(186)
+    static let plantedVerb = bit(187)
+    static let ownerWord = bit(188)
+    static let ownAsset = bit(189)
+    static let ownAssetStrong = bit(190)
+    static let askModal = bit(191)
 
     // Markers the tokenizer adds to a word found in the lexicon.
     /// The first word on its line.
@@ -271,7 +277,7 @@ enum Vocabulary {
         (must, ["must", "should", "shall", "need", "needs", "have", "will", "are", "always", "never"]),
         (shellName, ["sh", "bash", "zsh", "ksh", "dash", "python", "python3", "perl", "ruby", "iex", "powershell", "pwsh"]),
         (onlyWord, ["only", "just", "solely", "exclusively", "simply"]),
-        (ignoreWeak, ["defies", "defying", "drop", "delete", "remove", "clear", "erase", "reset", "scrap", "ditch", "cancel", "suspend", "skip",
+        (ignoreWeak, ["defies", "defying", "drop", "delete", "remove", "clear", "erase", "reset", "scrap", "ditch", "suspend", "skip",
                       "omit", "abandon", "shed", "lose", "toss", "dump", "disable", "deactivate", "lift", "relax", "waive",
                       "loosen", "break", "violate", "defy", "reject", "escape", "wipe"]),
         (yourTarget, ["configuration", "settings", "programming", "persona", "identity", "rules", "training", "setup",
@@ -587,6 +593,28 @@ enum Vocabulary {
                  "jailbroken", "anarchist", "liberated", "unchained", "unleashed", "amoral", "rogue", "liberating"]),
         // "Obey without question" (and not "answer the yes/no question").
         (withoutWord, ["without", "sans"]),
+        // A request planted in what a tool returned, written as if the user had asked it: "Please
+        // transfer $3,000 from my checking account to …" (InjecAgent's shape). Matched only in
+        // tool output (`InjectionPatterns.toolOutput`), where no one should be asking the agent
+        // to act on the user's own things.
+        (politeAsk, ["please", "kindly", "pls", "plz"]),
+        (askModal, ["could", "can", "would", "will"]),
+        (plantedVerb, ["transfer", "wire", "pay", "deposit", "withdraw", "sell", "buy", "purchase", "grant", "unlock", "delete",
+                       "move", "share", "forward", "email", "change", "reset", "update", "disable", "invite", "add", "cancel",
+                       "initiate", "send", "give", "remove", "invest", "donate", "approve", "open", "erase", "wipe", "export",
+                       "upload", "post", "publish", "book", "order", "rename", "revoke", "turn", "close", "liquidate"]),
+        (ownerWord, ["my", "our", "mine"]),
+        (ownAsset, ["account", "accounts", "funds", "money", "savings", "checking", "holdings", "bitcoin", "btc", "crypto",
+                    "ethereum", "eth", "stocks", "stock", "shares", "wallet", "password", "passwords", "access", "door", "doors",
+                    "lock", "locks", "files", "folder", "folders", "documents", "drive", "location", "emails", "email", "inbox",
+                    "contacts", "calendar", "appointments", "repository", "repo", "repositories", "workspace", "card", "cards",
+                    "bill", "bills", "address", "authentication", "2fa", "mfa", "data", "photos", "backups", "subscription",
+                    "home", "garage", "thermostat", "alarm", "camera", "cameras", "payment", "payments", "balance", "portfolio",
+                    "credentials", "keys", "key", "phone", "messages", "records", "insurance", "salary", "paycheck", "assets",
+                    "vault", "server", "servers", "database", "security", "settings", "permissions", "house", "organization", "org",
+                    "aws", "gcp", "azure", "domain", "dns", "website"]),
+        (ownAssetStrong, ["access", "permissions", "ownership", "funds", "money", "password", "passwords", "credentials",
+                          "location", "keys", "admin", "administrator", "owner"]),
         (gather, ["collect", "gather", "compile", "harvest", "extract", "grab", "scrape", "aggregate", "find", "found"]),
     ]
 

@@ -29,6 +29,8 @@ public struct QualityReport: Sendable {
     public var benignPrompts = 0
     public var benignCode = 0
     public var benignTools = 0
+    /// Ordinary texts a tool returned (e-mails, reviews, search results), scanned as tool output.
+    public var benignToolOutputs = 0
     /// Ordinary texts with an injection finding.
     public var falseAlarms: [Miss] = []
     public var missedAttacks: [Miss] = []
@@ -43,7 +45,7 @@ public struct QualityReport: Sendable {
     }
 
     public var falsePositiveRate: Double {
-        let total = benignPrompts + benignCode + benignTools
+        let total = benignPrompts + benignCode + benignTools + benignToolOutputs
         return total == 0 ? 0 : Double(falseAlarms.count) / Double(total)
     }
 
@@ -64,6 +66,8 @@ public struct QualityReport: Sendable {
     struct Attack: Decodable {
         var family: String
         var text: String
+        /// `tool_output` for an attack planted in what a tool returned; absent for a prompt.
+        var source: String?
     }
 
     struct Benign: Decodable {
@@ -76,7 +80,8 @@ public struct QualityReport: Sendable {
         let scanner = GuardScanner()
         var report = QualityReport()
         for attack in try lines(Attack.self, directory.appendingPathComponent("attacks.jsonl")) {
-            let findings = scanner.scan(attack.text, detectors: .injection).filter { $0.confidence >= minimumConfidence }
+            let detectors: GuardScanner.Detectors = attack.source == "tool_output" ? [.injection, .toolOutput] : .injection
+            let findings = scanner.scan(attack.text, detectors: detectors).filter { $0.confidence >= minimumConfidence }
             var tally = report.injectionByFamily[attack.family] ?? (0, 0)
             tally.total += 1
             if findings.isEmpty {
@@ -90,9 +95,11 @@ public struct QualityReport: Sendable {
             switch benign.kind {
             case "code": report.benignCode += 1
             case "tool": report.benignTools += 1
+            case "tool_output": report.benignToolOutputs += 1
             default: report.benignPrompts += 1
             }
-            let findings = scanner.scan(benign.text, detectors: .injection).filter { $0.confidence >= minimumConfidence }
+            let detectors: GuardScanner.Detectors = benign.kind == "tool_output" ? [.injection, .toolOutput] : .injection
+            let findings = scanner.scan(benign.text, detectors: detectors).filter { $0.confidence >= minimumConfidence }
             if !findings.isEmpty {
                 report.falseAlarms.append(Miss(text: benign.text, detail: findings.map(\.detector).joined(separator: ",")))
             }
@@ -138,7 +145,7 @@ public struct QualityReport: Sendable {
     public func formatted(verbose: Bool) -> String {
         var out: [String] = []
         let attacks = injectionByFamily.values.map(\.total).reduce(0, +)
-        out.append("prompt injection: \(attacks) attacks in \(injectionByFamily.count) families, \(benignPrompts) ordinary prompts, \(benignCode) code samples, \(benignTools) tool descriptions")
+        out.append("prompt injection: \(attacks) attacks in \(injectionByFamily.count) families, \(benignPrompts) ordinary prompts, \(benignCode) code samples, \(benignTools) tool descriptions, \(benignToolOutputs) tool outputs")
         out.append(String(format: "  recall %.3f (target >= 0.90)   false-positive rate %.4f (target <= 0.01)", injectionRecall, falsePositiveRate))
         for family in injectionByFamily.keys.sorted() {
             guard let tally = injectionByFamily[family] else { continue }

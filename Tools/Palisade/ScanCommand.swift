@@ -32,6 +32,9 @@ struct ScanCommand: ParsableCommand {
     @Option(help: "Which detectors run: all, injection or dlp.")
     var detectors: DetectorChoice = .all
 
+    @Flag(help: "The texts are what a tool returned to an agent: also find requests planted in them as if from the user.")
+    var toolOutput = false
+
     enum DetectorChoice: String, ExpressibleByArgument, CaseIterable {
         case all, injection, dlp
 
@@ -78,7 +81,8 @@ struct ScanCommand: ParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let inputs = jsonl ? try Self.lines(text) : [ScanInput(line: nil, id: nil, text: text)]
         for item in inputs {
-            let findings = scanner.scan(item.text, detectors: detectors.set).filter { $0.confidence >= minConfidence }
+            let chosen = toolOutput && detectors != .dlp ? detectors.set.union(.toolOutput) : detectors.set
+            let findings = scanner.scan(item.text, detectors: chosen).filter { $0.confidence >= minConfidence }
             foundAny = foundAny || !findings.isEmpty
             let redacted = try Redactor.redact(item.text, findings: findings) { _ in mode }
             let output = ScanOutput(line: item.line, id: item.id, findings: findings, redacted: redacted)

@@ -120,10 +120,12 @@ struct InlineGateway: Sendable {
         let scanStarted = ContinuousClock.now
         let found: [(tool: String?, finding: Finding)] =
             untrusted.flatMap { text in scanner.scan(text, detectors: .injection).map { (nil, $0) } }
+            + content.toolOutputs.flatMap { text in scanner.scan(text, detectors: [.injection, .toolOutput]).map { (nil, $0) } }
             + tools.flatMap { tool in scanTool(tool.text, tenant: scope.tenantID).map { (tool.name, $0) } }
         let confident = found.filter { $0.finding.confidence >= OutputPolicy.minimumConfidence }
         let injections = confident.map(\.finding)
-        if !(untrusted.isEmpty && tools.isEmpty), ContinuousClock.now - scanStarted > .milliseconds(route.detectorBudgetMilliseconds) {
+        let scanned = !(untrusted.isEmpty && content.toolOutputs.isEmpty && tools.isEmpty)
+        if scanned, ContinuousClock.now - scanStarted > .milliseconds(route.detectorBudgetMilliseconds) {
             try bypassOrRefuse(route, stage: "injection scan", call: &call, context)
         } else {
             call.findings += confident.map { ($0.tool == nil ? "request" : "tools", $0.finding) }

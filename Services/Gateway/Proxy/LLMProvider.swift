@@ -49,6 +49,10 @@ enum LLMProvider: String, Sendable {
     struct UntrustedContent: Sendable {
         /// Text to scan, including files given inline whose bytes are text.
         var texts: [String] = []
+        /// What tools returned (OpenAI's `tool` and `function` messages, Anthropic's
+        /// `tool_result` and search-result blocks): scanned also for requests planted as if from
+        /// the user (`GuardScanner.Detectors.toolOutput`).
+        var toolOutputs: [String] = []
         /// What the gateway cannot read, by kind (`image`, `audio`, `document`): pictures,
         /// sound, PDFs and other binary files, and anything given by URL or file id, which the
         /// provider fetches itself.
@@ -66,11 +70,14 @@ enum LLMProvider: String, Sendable {
             for message in messages {
                 let role = message["role"]?.stringValue ?? ""
                 guard role != "system", role != "developer" else { continue }
-                Self.collect(message["content"], into: &content)
+                Self.collect(message["content"], into: &content, fromTool: role == "tool" || role == "function")
             }
         }
         return content
     }
+
+    /// Anthropic's blocks whose content a tool or a search produced.
+    private static let toolResultBlocks: Set<String> = ["tool_result", "search_result", "web_search_tool_result", "web_fetch_tool_result"]
 
     /// The tools the request offers the model, each as its name and the text the model reads
     /// about it, one line each: its name, and the descriptions, titles and parameter names at
@@ -137,25 +144,31 @@ enum LLMProvider: String, Sendable {
     /// `source.data` or `source.content`) are the commonest carrier of indirect injection;
     /// files given inline (Anthropic's base64 sources, OpenAI's `file_data`) are read when
     /// their bytes are text, whatever type they claim.
-    private static func collect(_ field: JSONValue?, into content: inout UntrustedContent) {
+    private static func collect(_ field: JSONValue?, into content: inout UntrustedContent, fromTool: Bool = false) {
+        func add(_ text: String) {
+            if fromTool { content.toolOutputs.append(text) } else { content.texts.append(text) }
+        }
         switch field {
         case .string(let text)?:
-            content.texts.append(text)
+            add(text)
         case .array(let blocks)?:
             for block in blocks {
-                if let text = block["text"]?.stringValue { content.texts.append(text) }
-                if let nested = block["content"] { collect(nested, into: &content) }
-                switch block["type"]?.stringValue {
+                let type = block["type"]?.stringValue
+                if let text = block["text"]?.stringValue { add(text) }
+                if let nested = block["content"] {
+                    collect(nested, into: &content, fromTool: fromTool || toolResultBlocks.contains(type ?? ""))
+                }
+                switch type {
                 case "image", "image_url":
                     content.unscanned.append("image")
                 case "input_audio":
                     content.unscanned.append("audio")
                 case "document":
-                    collectDocument(block["source"], into: &content)
+                    collectDocument(block["source"], into: &content, fromTool: fromTool)
                 case "file":
                     let data = block["file"]?["file_data"]?.stringValue
                     if let data, let text = AttachmentText.decode(dataURL: data) ?? AttachmentText.decode(base64: data) {
-                        content.texts.append(text)
+                        add(text)
                     } else {
                         content.unscanned.append("document")
                     }
@@ -169,15 +182,18 @@ enum LLMProvider: String, Sendable {
     }
 
     /// An Anthropic document's source: text, content blocks, base64 data, a URL or a file id.
-    private static func collectDocument(_ source: JSONValue?, into content: inout UntrustedContent) {
+    private static func collectDocument(_ source: JSONValue?, into content: inout UntrustedContent, fromTool: Bool) {
+        func add(_ text: String) {
+            if fromTool { content.toolOutputs.append(text) } else { content.texts.append(text) }
+        }
         switch source?["type"]?.stringValue {
         case "text":
-            if let data = source?["data"]?.stringValue { content.texts.append(data) }
+            if let data = source?["data"]?.stringValue { add(data) }
         case "content":
-            collect(source?["content"], into: &content)
+            collect(source?["content"], into: &content, fromTool: fromTool)
         case "base64":
             if let data = source?["data"]?.stringValue, let text = AttachmentText.decode(base64: data) {
-                content.texts.append(text)
+                add(text)
             } else {
                 content.unscanned.append("document")
             }
