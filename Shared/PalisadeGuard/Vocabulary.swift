@@ -199,6 +199,7 @@ enum Vocabulary {
     static let ownAsset = bit(189)
     static let ownAssetStrong = bit(190)
     static let askModal = bit(191)
+    static let fetchVerb = bit(192)
 
     // Markers the tokenizer adds to a word found in the lexicon.
     /// The first word on its line.
@@ -599,6 +600,10 @@ enum Vocabulary {
         // to act on the user's own things.
         (politeAsk, ["please", "kindly", "pls", "plz"]),
         (askModal, ["could", "can", "would", "will"]),
+        // Reading the user's things out, before sending them on: "retrieve my saved payment
+        // methods and email them to …".
+        (fetchVerb, ["retrieve", "get", "download", "find", "list", "read", "check", "fetch", "collect", "gather", "pull",
+                     "grab", "copy", "export", "access", "obtain", "look"]),
         (plantedVerb, ["transfer", "wire", "pay", "deposit", "withdraw", "sell", "buy", "purchase", "grant", "unlock", "delete",
                        "move", "share", "forward", "email", "change", "reset", "update", "disable", "invite", "add", "cancel",
                        "initiate", "send", "give", "remove", "invest", "donate", "approve", "open", "erase", "wipe", "export",
@@ -612,7 +617,7 @@ enum Vocabulary {
                     "home", "garage", "thermostat", "alarm", "camera", "cameras", "payment", "payments", "balance", "portfolio",
                     "credentials", "keys", "key", "phone", "messages", "records", "insurance", "salary", "paycheck", "assets",
                     "vault", "server", "servers", "database", "security", "settings", "permissions", "house", "organization", "org",
-                    "aws", "gcp", "azure", "domain", "dns", "website"]),
+                    "aws", "gcp", "azure", "domain", "dns", "website", "transactions", "statements", "history"]),
         (ownAssetStrong, ["access", "permissions", "ownership", "funds", "money", "password", "passwords", "credentials",
                           "location", "keys", "admin", "administrator", "owner"]),
         (gather, ["collect", "gather", "compile", "harvest", "extract", "grab", "scrape", "aggregate", "find", "found"]),
