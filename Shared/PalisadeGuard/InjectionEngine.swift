@@ -55,7 +55,7 @@ struct InjectionEngine: Sendable {
 
     static let shared = InjectionEngine()
     /// The patterns only text a tool returned is matched against (`InjectionPatterns.toolOutput`).
-    static let toolOutput = InjectionEngine(patterns: InjectionPatterns.toolOutput)
+    static let toolOutput = InjectionEngine(patterns: InjectionPatterns.toolOutput, vocabulary: Vocabulary.english + Vocabulary.toolOutput)
 
     let lexicon: Lexicon
     let patterns: [InjectionPattern]
@@ -91,11 +91,11 @@ struct InjectionEngine: Sendable {
     }
 
     /// At most 256 patterns (the matcher keeps the viable ones of a text in 256 bits).
-    init(patterns: [InjectionPattern] = InjectionPatterns.all) {
+    init(patterns: [InjectionPattern] = InjectionPatterns.all, vocabulary: [(WordClasses, [String])] = Vocabulary.english) {
         precondition(patterns.count <= Bits256.capacity, "at most 256 injection patterns")
         var words: [([UInt8], WordClasses)] = []
         var rot13: [([UInt8], WordClasses)] = []
-        for (classes, list) in Vocabulary.english {
+        for (classes, list) in vocabulary {
             for word in list {
                 let folded = Self.fold(word)
                 words.append((folded, classes))

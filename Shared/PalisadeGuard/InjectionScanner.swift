@@ -7,16 +7,13 @@ import CGuardBytes
 /// strings split into quoted pieces — and matches the patterns over what they hid.
 public struct InjectionScanner: Sendable {
     let engine: InjectionEngine
-    let toolOutputEngine: InjectionEngine
 
     public init() {
         engine = .shared
-        toolOutputEngine = .toolOutput
     }
 
     init(engine: InjectionEngine) {
         self.engine = engine
-        toolOutputEngine = .toolOutput
     }
 
     /// Encoded text inside encoded text is decoded this many times at most.
@@ -42,7 +39,8 @@ public struct InjectionScanner: Sendable {
         folded.bytes.withUnsafeBufferPointer { text in
             let (matches, tokens) = engine.scan(text)
             var local = matches + StructuralMarkers.scan(text, candidates: tokens.markerCandidates)
-            if toolOutput { local += toolOutputEngine.scan(text).matches }
+            // Built on first use: most processes never scan a tool's output.
+            if toolOutput { local += InjectionEngine.toolOutput.scan(text).matches }
             for run in tokens.spacedRuns {
                 guard let rebuilt = SpacedText.rebuild(UnsafeBufferPointer(rebasing: text[run]), lexicon: engine.lexicon) else { continue }
                 if let best = strongest(engine.scan(rebuilt)) {

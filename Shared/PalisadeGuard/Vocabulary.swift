@@ -594,6 +594,12 @@ enum Vocabulary {
                  "jailbroken", "anarchist", "liberated", "unchained", "unleashed", "amoral", "rogue", "liberating"]),
         // "Obey without question" (and not "answer the yes/no question").
         (withoutWord, ["without", "sans"]),
+        (gather, ["collect", "gather", "compile", "harvest", "extract", "grab", "scrape", "aggregate", "find", "found"]),
+    ]
+
+    /// Words only the patterns of tool output use (`InjectionPatterns.toolOutput`), kept out of
+    /// the main lexicon so that the scan of every other text does not look them up.
+    static let toolOutput: [(WordClasses, [String])] = [
         // A request planted in what a tool returned, written as if the user had asked it: "Please
         // transfer $3,000 from my checking account to …" (InjecAgent's shape). Matched only in
         // tool output (`InjectionPatterns.toolOutput`), where no one should be asking the agent
@@ -620,7 +626,6 @@ enum Vocabulary {
                     "aws", "gcp", "azure", "domain", "dns", "website", "transactions", "statements", "history"]),
         (ownAssetStrong, ["access", "permissions", "ownership", "funds", "money", "password", "passwords", "credentials",
                           "location", "keys", "admin", "administrator", "owner"]),
-        (gather, ["collect", "gather", "compile", "harvest", "extract", "grab", "scrape", "aggregate", "find", "found"]),
     ]
 
     /// Words so frequent in ordinary text that a pattern should not start matching at them.
