@@ -7,13 +7,18 @@ import CGuardBytes
 /// strings split into quoted pieces — and matches the patterns over what they hid.
 public struct InjectionScanner: Sendable {
     let engine: InjectionEngine
+    /// Built with the scanner (once a process), not on the first tool output: building it takes
+    /// longer than a call's detector budget allows, and that call would be refused or bypassed.
+    let toolOutputEngine: InjectionEngine
 
     public init() {
         engine = .shared
+        toolOutputEngine = .toolOutput
     }
 
     init(engine: InjectionEngine) {
         self.engine = engine
+        toolOutputEngine = .toolOutput
     }
 
     /// Encoded text inside encoded text is decoded this many times at most.
@@ -39,8 +44,7 @@ public struct InjectionScanner: Sendable {
         folded.bytes.withUnsafeBufferPointer { text in
             let (matches, tokens) = engine.scan(text)
             var local = matches + StructuralMarkers.scan(text, candidates: tokens.markerCandidates)
-            // Built on first use: most processes never scan a tool's output.
-            if toolOutput { local += InjectionEngine.toolOutput.scan(text).matches }
+            if toolOutput { local += toolOutputEngine.scan(text).matches }
             for run in tokens.spacedRuns {
                 guard let rebuilt = SpacedText.rebuild(UnsafeBufferPointer(rebasing: text[run]), lexicon: engine.lexicon) else { continue }
                 if let best = strongest(engine.scan(rebuilt)) {
