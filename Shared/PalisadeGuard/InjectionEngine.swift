@@ -316,14 +316,9 @@ struct InjectionEngine: Sendable {
         }
 
         private func isNear(_ wanted: WordClasses, radius: Int, first: Int, last: Int) -> Bool {
-            let low = words[first].ordinal - Int32(radius)
+            if isBefore(wanted, radius: radius, first: first) { return true }
             let high = words[last].ordinal + Int32(radius)
-            var index = first - 1
-            while index >= 0, words[index].ordinal >= low {
-                if classes[Int(words[index].entry)].intersects(wanted) { return true }
-                index -= 1
-            }
-            index = last + 1
+            var index = last + 1
             while index < words.count, words[index].ordinal <= high {
                 if classes[Int(words[index].entry)].intersects(wanted) { return true }
                 index += 1

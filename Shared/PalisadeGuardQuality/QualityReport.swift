@@ -80,8 +80,7 @@ public struct QualityReport: Sendable {
         let scanner = GuardScanner()
         var report = QualityReport()
         for attack in try lines(Attack.self, directory.appendingPathComponent("attacks.jsonl")) {
-            let detectors: GuardScanner.Detectors = attack.source == "tool_output" ? [.injection, .toolOutput] : .injection
-            let findings = scanner.scan(attack.text, detectors: detectors).filter { $0.confidence >= minimumConfidence }
+            let findings = scanner.scan(attack.text, detectors: injection(toolOutput: attack.source == "tool_output")).filter { $0.confidence >= minimumConfidence }
             var tally = report.injectionByFamily[attack.family] ?? (0, 0)
             tally.total += 1
             if findings.isEmpty {
@@ -98,8 +97,7 @@ public struct QualityReport: Sendable {
             case "tool_output": report.benignToolOutputs += 1
             default: report.benignPrompts += 1
             }
-            let detectors: GuardScanner.Detectors = benign.kind == "tool_output" ? [.injection, .toolOutput] : .injection
-            let findings = scanner.scan(benign.text, detectors: detectors).filter { $0.confidence >= minimumConfidence }
+            let findings = scanner.scan(benign.text, detectors: injection(toolOutput: benign.kind == "tool_output")).filter { $0.confidence >= minimumConfidence }
             if !findings.isEmpty {
                 report.falseAlarms.append(Miss(text: benign.text, detail: findings.map(\.detector).joined(separator: ",")))
             }
@@ -113,6 +111,11 @@ public struct QualityReport: Sendable {
             report.score(sample, findings)
         }
         return report
+    }
+
+    /// The injection scan, as the gateway runs it on a prompt or on what a tool returned.
+    private static func injection(toolOutput: Bool) -> GuardScanner.Detectors {
+        toolOutput ? [.injection, .toolOutput] : .injection
     }
 
     private mutating func score(_ sample: LabelledSample, _ findings: [Finding]) {

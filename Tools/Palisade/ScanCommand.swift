@@ -80,8 +80,8 @@ struct ScanCommand: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let inputs = jsonl ? try Self.lines(text) : [ScanInput(line: nil, id: nil, text: text)]
+        let chosen = toolOutput && detectors != .dlp ? detectors.set.union(.toolOutput) : detectors.set
         for item in inputs {
-            let chosen = toolOutput && detectors != .dlp ? detectors.set.union(.toolOutput) : detectors.set
             let findings = scanner.scan(item.text, detectors: chosen).filter { $0.confidence >= minConfidence }
             foundAny = foundAny || !findings.isEmpty
             let redacted = try Redactor.redact(item.text, findings: findings) { _ in mode }

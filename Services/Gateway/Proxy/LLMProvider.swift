@@ -53,6 +53,10 @@ enum LLMProvider: String, Sendable {
         /// `tool_result` and search-result blocks): scanned also for requests planted as if from
         /// the user (`GuardScanner.Detectors.toolOutput`).
         var toolOutputs: [String] = []
+
+        mutating func append(_ text: String, fromTool: Bool) {
+            if fromTool { toolOutputs.append(text) } else { texts.append(text) }
+        }
         /// What the gateway cannot read, by kind (`image`, `audio`, `document`): pictures,
         /// sound, PDFs and other binary files, and anything given by URL or file id, which the
         /// provider fetches itself.
@@ -145,16 +149,13 @@ enum LLMProvider: String, Sendable {
     /// files given inline (Anthropic's base64 sources, OpenAI's `file_data`) are read when
     /// their bytes are text, whatever type they claim.
     private static func collect(_ field: JSONValue?, into content: inout UntrustedContent, fromTool: Bool = false) {
-        func add(_ text: String) {
-            if fromTool { content.toolOutputs.append(text) } else { content.texts.append(text) }
-        }
         switch field {
         case .string(let text)?:
-            add(text)
+            content.append(text, fromTool: fromTool)
         case .array(let blocks)?:
             for block in blocks {
                 let type = block["type"]?.stringValue
-                if let text = block["text"]?.stringValue { add(text) }
+                if let text = block["text"]?.stringValue { content.append(text, fromTool: fromTool) }
                 if let nested = block["content"] {
                     collect(nested, into: &content, fromTool: fromTool || toolResultBlocks.contains(type ?? ""))
                 }
@@ -168,7 +169,7 @@ enum LLMProvider: String, Sendable {
                 case "file":
                     let data = block["file"]?["file_data"]?.stringValue
                     if let data, let text = AttachmentText.decode(dataURL: data) ?? AttachmentText.decode(base64: data) {
-                        add(text)
+                        content.append(text, fromTool: fromTool)
                     } else {
                         content.unscanned.append("document")
                     }
@@ -183,17 +184,14 @@ enum LLMProvider: String, Sendable {
 
     /// An Anthropic document's source: text, content blocks, base64 data, a URL or a file id.
     private static func collectDocument(_ source: JSONValue?, into content: inout UntrustedContent, fromTool: Bool) {
-        func add(_ text: String) {
-            if fromTool { content.toolOutputs.append(text) } else { content.texts.append(text) }
-        }
         switch source?["type"]?.stringValue {
         case "text":
-            if let data = source?["data"]?.stringValue { add(data) }
+            if let data = source?["data"]?.stringValue { content.append(data, fromTool: fromTool) }
         case "content":
             collect(source?["content"], into: &content, fromTool: fromTool)
         case "base64":
             if let data = source?["data"]?.stringValue, let text = AttachmentText.decode(base64: data) {
-                add(text)
+                content.append(text, fromTool: fromTool)
             } else {
                 content.unscanned.append("document")
             }
