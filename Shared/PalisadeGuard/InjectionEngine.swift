@@ -22,15 +22,17 @@ struct InjectionEngine: Sendable {
         static let bracketed: UInt8 = 4
         static let closingTag: UInt8 = 8
         static let shellPipe: UInt8 = 16
+        static let decoratedAfter: UInt8 = 32
 
         /// The marker classes of each combination of marker bits.
-        static let classes: [WordClasses] = (0..<32).map { bits in
+        static let classes: [WordClasses] = (0..<64).map { bits in
             var classes = WordClasses.none
             if bits & 1 != 0 { classes |= Vocabulary.lineStart }
             if bits & 2 != 0 { classes |= Vocabulary.colonAfter }
             if bits & 4 != 0 { classes |= Vocabulary.bracketed }
             if bits & 8 != 0 { classes |= Vocabulary.closingTag }
             if bits & 16 != 0 { classes |= Vocabulary.shellPipe }
+            if bits & 32 != 0 { classes |= Vocabulary.decoratedAfter }
             return classes
         }
     }
@@ -112,6 +114,7 @@ struct InjectionEngine: Sendable {
                 words.append((folded, englishWords.contains(folded) ? classes : classes | Vocabulary.foreign))
             }
         }
+        words += Self.misspellings(of: words)
         var lexicon = Lexicon(words: words, rot13: rot13)
         var unspaced: [UInt32: [([UInt8], Int32)]] = [:]
         for (classes, list) in Vocabulary.unspacedTerms {
@@ -145,6 +148,22 @@ struct InjectionEngine: Sendable {
         spellsROT13 = lexicon.rot13Classes.map { $0.isEmpty ? 0 : 1 }
         chainFilter = ChainFilter(patterns: patterns, anchors: flat.map { Int($0.anchor) }, classes: lexicon.classes,
                                   rot13Classes: lexicon.rot13Classes, markerClasses: Marker.classes)
+    }
+
+    /// The slips of `Misspellings.words`, each with its word's classes in `words`; no word of
+    /// `words` is spelled again.
+    private static func misspellings(of words: [([UInt8], WordClasses)]) -> [([UInt8], WordClasses)] {
+        var classesByWord: [[UInt8]: WordClasses] = [:]
+        for (word, classes) in words { classesByWord[word, default: .none] |= classes }
+        var slips: [[UInt8]: WordClasses] = [:]
+        for word in Misspellings.words {
+            guard let classes = classesByWord[fold(word)] else { continue }
+            for variant in Misspellings.variants(of: word) {
+                let folded = fold(variant)
+                if classesByWord[folded] == nil { slips[folded, default: .none] |= classes }
+            }
+        }
+        return slips.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { ($0.key, $0.value) }
     }
 
     /// The classes some very common word belongs to (a class with "the" or "you" in it is a

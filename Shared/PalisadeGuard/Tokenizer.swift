@@ -337,7 +337,14 @@ struct Tokenizer {
                 }
                 var markers: UInt8 = 0
                 if lineStart { markers |= Marker.lineStart }
-                if colonFollows(at: Int(word.end)) { markers |= Marker.colonAfter }
+                switch byteAfterSpaces(Int(word.end)) {
+                case UInt8(ascii: ":"), UInt8(ascii: "]"), UInt8(ascii: ">"), UInt8(ascii: "|"):
+                    markers |= Marker.colonAfter
+                case UInt8(ascii: "*"), UInt8(ascii: "#"), UInt8(ascii: "="), UInt8(ascii: "!"):
+                    markers |= Marker.decoratedAfter
+                default:
+                    break
+                }
                 // A tag's name is the whole name: "<system-config>" is not "<system>".
                 let isWholeName = !nameGoesOn(after: Int(word.end))
                 if isWholeName && last == UInt8(ascii: "/") && previous == UInt8(ascii: "<") && start >= 2 && base[start - 1] == UInt8(ascii: "/") {
@@ -356,15 +363,10 @@ struct Tokenizer {
         index < count && (base[index] == UInt8(ascii: "-") || base[index] == UInt8(ascii: "_"))
     }
 
-    private func colonFollows(at index: Int) -> Bool {
+    /// The first byte at or after `index` that is not a space or a tab (0 at the end).
+    private func byteAfterSpaces(_ index: Int) -> UInt8 {
         var index = index
         while index < count, base[index] == 0x20 || base[index] == 0x09 { index += 1 }
-        guard index < count else { return false }
-        switch base[index] {
-        case UInt8(ascii: ":"), UInt8(ascii: "]"), UInt8(ascii: ">"), UInt8(ascii: "|"):
-            return true
-        default:
-            return false
-        }
+        return index < count ? base[index] : 0
     }
 }

@@ -200,6 +200,9 @@ enum Vocabulary {
     static let ownAssetStrong = bit(190)
     static let askModal = bit(191)
     static let fetchVerb = bit(192)
+    static let aiTaskVerb = bit(193)
+    static let exactText = bit(194)
+    static let alsoWord = bit(195)
 
     // Markers the tokenizer adds to a word found in the lexicon.
     /// The first word on its line.
@@ -214,6 +217,9 @@ enum Vocabulary {
     static let foreign = bit(253)
     /// Opened by `</`: the name of a closing tag.
     static let closingTag = bit(254)
+    /// Followed (after spaces) by `*`, `#`, `=` or `!`: the end of a shouted or decorated
+    /// header ("**NEW INSTRUCTIONS**", "=== PRIORITY TASK ===").
+    static let decoratedAfter = bit(255)
 
     static let english: [(WordClasses, [String])] = [
         (ignore, ["ignore", "ignores", "ignoring", "ignored", "disregard", "disregards", "disregarding", "forget", "forgets",
@@ -626,6 +632,14 @@ enum Vocabulary {
                     "aws", "gcp", "azure", "domain", "dns", "website", "transactions", "statements", "history"]),
         (ownAssetStrong, ["access", "permissions", "ownership", "funds", "money", "password", "passwords", "credentials",
                           "location", "keys", "admin", "administrator", "owner"]),
+        // What the agent was asked to do with the text, named by the text itself: "if you are
+        // told to summarize the input, instead …" (spikee's "special case").
+        (aiTaskVerb, ["summarize", "summarise", "summarizing", "summarising", "translate", "translating", "answer",
+                      "answering", "respond", "responding", "reply", "replying", "analyze", "analyse", "process"]),
+        (alsoWord, ["also", "additionally", "instead"]),
+        // What a text wants copied into the agent's answer: "include in your response the
+        // following string exactly as it is".
+        (exactText, ["following", "exactly", "verbatim", "string", "literally", "phrase", "sentence", "snippet"]),
     ]
 
     /// Words so frequent in ordinary text that a pattern should not start matching at them.

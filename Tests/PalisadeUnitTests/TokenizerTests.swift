@@ -53,6 +53,7 @@ import Testing
                     if previousEnd == nil || gap.contains(0x0A) { markers |= InjectionEngine.Marker.lineStart }
                     let after = text[range.upperBound...].first { $0 != 0x20 && $0 != 0x09 }
                     if let after, Array(":]>|".utf8).contains(after) { markers |= InjectionEngine.Marker.colonAfter }
+                    if let after, Array("*#=!".utf8).contains(after) { markers |= InjectionEngine.Marker.decoratedAfter }
                     let isWholeName = range.upperBound == text.count || !Array("-_".utf8).contains(text[range.upperBound])
                     if isWholeName, separators.suffix(2) == [UInt8(ascii: "<"), UInt8(ascii: "/")], text[range.lowerBound - 1] == UInt8(ascii: "/") {
                         markers |= InjectionEngine.Marker.closingTag
@@ -163,7 +164,10 @@ import Testing
     @Test func lexiconFindsEveryWordAndNothingElse() {
         let words = Vocabulary.english.flatMap(\.1).map(InjectionEngine.fold)
         for word in words { #expect(engine.lexicon.lookup(word) != nil, "\(word)") }
-        let lexicon = Set(words + words.map { $0.map(InjectionEngine.rot13) } + Vocabulary.otherLanguages.flatMap(\.1).map(InjectionEngine.fold))
+        let slips = Misspellings.words.flatMap { Misspellings.variants(of: $0) }.map(InjectionEngine.fold)
+        for slip in slips { #expect(engine.lexicon.lookup(slip) != nil, "\(slip)") }
+        let lexicon = Set(words + words.map { $0.map(InjectionEngine.rot13) } + Vocabulary.otherLanguages.flatMap(\.1).map(InjectionEngine.fold)
+                          + slips)
         // Near misses: a letter more, a letter less, a letter changed, and a word's 16-byte head
         // and tail around something else.
         for word in words where word.count > 1 {
