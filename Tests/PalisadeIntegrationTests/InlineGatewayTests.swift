@@ -474,6 +474,12 @@ import Testing
         #expect(try await gateway.metric(#"palisade_gateway_overhead_seconds_bucket{provider="openai",streamed="false",le="0.00005"}"#) != nil)
         #expect(try await gateway.metric(#"palisade_gateway_upstream_seconds_count{provider="openai",streamed="false"}"#) == 2,
                 "the blocked call never reached the provider")
+        // And by stage: every call was scanned; the blocked one stopped there; two whole answers
+        // came back to be scanned (the stream's are scanned chunk by chunk).
+        #expect(try await gateway.metric(#"palisade_gateway_stage_seconds_count{stage="injection_scan"}"#) == 4)
+        #expect(try await gateway.metric(#"palisade_gateway_stage_seconds_count{stage="policy"}"#) == 3)
+        #expect(try await gateway.metric(#"palisade_gateway_stage_seconds_count{stage="provider_key"}"#) == 3)
+        #expect(try await gateway.metric(#"palisade_gateway_stage_seconds_count{stage="response_scan"}"#) == 2)
         // The process's own figures, which divide its CPU by the calls it served.
         #expect(try #require(await gateway.metric("process_cpu_seconds_total")) > 0)
         #expect(try #require(await gateway.metric("process_resident_memory_bytes")) > 0)

@@ -125,6 +125,7 @@ struct InlineGateway: Sendable {
         let confident = found.filter { $0.finding.confidence >= OutputPolicy.minimumConfidence }
         let injections = confident.map(\.finding)
         let scanned = !(untrusted.isEmpty && content.toolOutputs.isEmpty && tools.isEmpty)
+        if scanned { StageTimers.record(.injectionScan, since: scanStarted) }
         if scanned, ContinuousClock.now - scanStarted > .milliseconds(route.detectorBudgetMilliseconds) {
             try bypassOrRefuse(route, stage: "injection scan", call: &call, context)
         } else {
@@ -145,17 +146,20 @@ struct InlineGateway: Sendable {
             }
         }
 
-        if let refused = try applyPacks(claims: claims, route: route, model: call.model, streaming: streaming, injections: injections,
-                                        call: &call, context) {
-            return refused
-        }
+        let policyStarted = ContinuousClock.now
+        let refused = try applyPacks(claims: claims, route: route, model: call.model, streaming: streaming, injections: injections,
+                                     call: &call, context)
+        StageTimers.record(.policy, since: policyStarted)
+        if let refused { return refused }
 
+        let keyStarted = ContinuousClock.now
         guard let sealed = try await providerKey(route, scope: scope, context) else {
             call.decide("block", reason: "no provider key")
             record(call, context)
             throw Problem.notFound("no \(provider.rawValue) provider key in this tenant (POST /v1/provider-keys)")
         }
         let secret = try await keys.open(sealed, scope: scope, logger: context.logger)
+        StageTimers.record(.providerKey, since: keyStarted)
         var outgoing = HTTPClientRequest(url: Self.join(route.upstreamBaseURL, endpoint.path))
         outgoing.method = .POST
         for name in provider.forwardedHeaders {
@@ -287,6 +291,8 @@ struct InlineGateway: Sendable {
 
     private func guardCompletion(_ payload: ByteBuffer, contentType: String, status: UInt, route: ProxyRoute, scope: TenantScope,
                                  call: inout CallRecord, _ context: PalisadeRequestContext) async throws -> Response {
+        let arrived = ContinuousClock.now
+        defer { StageTimers.record(.responseScan, since: arrived) }
         let provider = call.provider
         // Most answers hold nothing to redact: one scan of the raw bytes (JSON escapes leave
         // ASCII values intact) lets them through unparsed; anything found is located precisely
