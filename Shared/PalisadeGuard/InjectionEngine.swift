@@ -150,18 +150,16 @@ struct InjectionEngine: Sendable {
                                   rot13Classes: lexicon.rot13Classes, markerClasses: Marker.classes)
     }
 
-    /// The slips of `Misspellings.words`, each with its word's classes in `words`; no word of
-    /// `words` is spelled again.
+    /// `Misspellings.slips`, each with its word's classes in `words`; no word of `words` is
+    /// spelled again.
     private static func misspellings(of words: [([UInt8], WordClasses)]) -> [([UInt8], WordClasses)] {
         var classesByWord: [[UInt8]: WordClasses] = [:]
         for (word, classes) in words { classesByWord[word, default: .none] |= classes }
         var slips: [[UInt8]: WordClasses] = [:]
-        for word in Misspellings.words {
-            guard let classes = classesByWord[fold(word)] else { continue }
-            for variant in Misspellings.variants(of: word) {
-                let folded = fold(variant)
-                if classesByWord[folded] == nil { slips[folded, default: .none] |= classes }
-            }
+        for (slip, word) in Misspellings.slips {
+            let spelled = fold(slip)
+            guard classesByWord[spelled] == nil, let classes = classesByWord[fold(word)] else { continue }
+            slips[spelled, default: .none] |= classes
         }
         return slips.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { ($0.key, $0.value) }
     }

@@ -9,6 +9,12 @@ enum Misspellings {
     static let words = ["ignore", "disregard", "previous", "instructions", "instruction", "guidelines", "restrictions",
                         "instead"]
 
+    /// Every slip of `words`, with the word it misspells: worked out once a process, though
+    /// each engine builds its own lexicon.
+    static let slips: [(slip: String, word: String)] = words.flatMap { word in
+        variants(of: word).sorted().map { (slip: $0, word: word) }
+    }
+
     /// Every one-slip variant of `word` (lowercase ASCII), without the word itself.
     static func variants(of word: String) -> Set<String> {
         let letters = Array(word)

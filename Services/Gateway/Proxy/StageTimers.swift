@@ -11,7 +11,8 @@ enum StageTimers {
         case policy
         /// Finding the route's provider key and opening it with the tenant's data key.
         case providerKey = "provider_key"
-        /// From a whole answer's arrival to its decision, redaction included.
+        /// From a whole answer's arrival to the response: the scan, any redaction, and the
+        /// decision's hand-off to the publisher (which the request stages do not include).
         case responseScan = "response_scan"
     }
 
